@@ -1,0 +1,44 @@
+# Sourced by ./mvnw, ./weft and .ci/run (POSIX sh). Points JAVA_HOME at a JDK 25 or stops with a
+# one-line message. Order: $WEFT_JAVA_HOME, $JAVA_HOME, the JDK on PATH, then the usual install
+# folders. A JDK other than 25 is passed over, never used.
+weft_jdk_feature() {
+  # prints the feature release (25 for "25.0.1") of the JDK at $1, or nothing
+  [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] || return 0
+  if [ -r "$1/release" ]; then
+    sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release"
+  fi
+}
+
+weft_find_jdk() {
+  for candidate in "${WEFT_JAVA_HOME-}" "${JAVA_HOME-}"; do
+    if [ -n "$candidate" ] && [ "$(weft_jdk_feature "$candidate")" = 25 ]; then
+      printf %s "$candidate"
+      return 0
+    fi
+  done
+  on_path=$(command -v javac 2>/dev/null || true)
+  if [ -n "$on_path" ]; then
+    on_path=$(dirname "$(dirname "$(readlink -f "$on_path")")")
+    if [ "$(weft_jdk_feature "$on_path")" = 25 ]; then
+      printf %s "$on_path"
+      return 0
+    fi
+  fi
+  for candidate in /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* "$HOME"/.sdkman/candidates/java/* \
+    "$HOME"/.jdks/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+    if [ -d "$candidate" ] && [ "$(weft_jdk_feature "$candidate")" = 25 ]; then
+      printf %s "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+if weft_jdk_home=$(weft_find_jdk); then
+  JAVA_HOME=$weft_jdk_home
+  export JAVA_HOME
+  unset weft_jdk_home
+else
+  echo "weft needs JDK 25: none found in WEFT_JAVA_HOME, JAVA_HOME, PATH or /usr/lib/jvm; install one and set JAVA_HOME to it" >&2
+  exit 1
+fi

@@ -1,0 +1,58 @@
+package dev.weft;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.stream.Stream;
+
+/**
+ * The results of a streaming map ({@link Pool#imap}, {@link Pool#imapUnordered} and their {@code
+ * Outcomes} forms), produced while the caller consumes them.
+ *
+ * <p>Memory stays bounded: the pool pulls more input only as the caller takes results, at most the
+ * call's {@linkplain MapOptions#window() window} ahead. Closing it early (or breaking out of a
+ * try-with-resources loop) cancels the queued tasks and interrupts the running ones; close it
+ * always:
+ *
+ * {@snippet :
+ * try (Results<Integer> squares = pool.imap(x -> x * x, Stream.iterate(1, x -> x + 1))) {
+ *   for (int s : squares) {
+ *     if (s > 1_000) break; // the rest is cancelled by close()
+ *   }
+ * }
+ * }
+ *
+ * <p>Not thread-safe: one thread consumes it. Iterating blocks while the next result is not ready;
+ * if that thread is interrupted, the call is cancelled, the interrupt status is kept, and the
+ * iterator throws {@link CancellationException}. In fail-fast form a task's failure is thrown from
+ * the iterator as {@link TaskFailedException} as soon as the consumer next asks for a result.
+ *
+ * @param <R> the element type
+ */
+public interface Results<R> extends Iterable<R>, AutoCloseable {
+  /**
+   * The results, once: a second call throws {@link IllegalStateException}.
+   *
+   * @return an iterator over the results
+   */
+  @Override
+  Iterator<R> iterator();
+
+  /**
+   * The results as a sequential stream; closing the stream closes these results.
+   *
+   * @return a stream over the results
+   */
+  Stream<R> stream();
+
+  /**
+   * Consumes every result into a list, then closes.
+   *
+   * @return the results in this call's order
+   */
+  List<R> toList();
+
+  /** Cancels whatever has not been consumed. Idempotent; does not wait for running tasks. */
+  @Override
+  void close();
+}

@@ -1,0 +1,221 @@
+package dev.weft.internal;
+
+import dev.weft.spi.Batch;
+import dev.weft.spi.BatchCallback;
+import dev.weft.spi.BatchControl;
+import dev.weft.spi.Engine;
+import dev.weft.spi.Recorder;
+import dev.weft.spi.WorkerRecorder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A fixed set of platform threads taking batches from one shared FIFO queue: the engine for CPU
+ * work.
+ *
+ * <p>Bound: at most {@code capacity} accepted batches wait; {@link #execute} blocks for room. The
+ * queue itself is unbounded only so that shutdown can always append its stop markers; the semaphore
+ * {@code room} is the bound.
+ *
+ * <p>Implementation note: a batch is enqueued only while holding {@code stateLock} in state
+ * RUNNING, and shutdown changes the state under the same lock before it appends one stop marker per
+ * worker. So every accepted batch stands before the markers in the FIFO queue and is taken by a
+ * worker before any worker exits: no batch is stranded.
+ */
+public final class ThreadEngine implements Engine {
+  private static final int RUNNING = 0;
+  private static final int SHUTDOWN = 1;
+  private static final int STOP = 2;
+  private static final Job STOP_MARKER = new Job(null, r -> {}, () -> {});
+
+  private final String name;
+  private final int threads;
+  private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+  private final Semaphore room;
+  private final ReentrantLock stateLock = new ReentrantLock();
+  private final List<Worker> workers = new ArrayList<>();
+  private final CountDownLatch terminated;
+  private volatile int runState = RUNNING;
+  private volatile boolean started;
+
+  /**
+   * Creates the engine; its threads start with {@link #start(Recorder)}.
+   *
+   * @param name the prefix of the threads' names, such as {@code "weft-cpu-1"}
+   * @param threads the number of worker threads
+   * @param capacity how many accepted batches may wait
+   */
+  public ThreadEngine(String name, int threads, int capacity) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, was " + threads);
+    }
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+    }
+    this.name = name;
+    this.threads = threads;
+    this.room = new Semaphore(capacity);
+    this.terminated = new CountDownLatch(threads);
+  }
+
+  @Override
+  public String name() {
+    return "cpu";
+  }
+
+  @Override
+  public int parallelism() {
+    return threads;
+  }
+
+  @Override
+  public void start(Recorder recorder) {
+    stateLock.lock();
+    try {
+      if (started) {
+        throw new IllegalStateException("engine already started");
+      }
+      for (int i = 1; i <= threads; i++) {
+        String threadName = name + "-" + i;
+        Worker w = new Worker(recorder.worker(threadName));
+        w.thread = Thread.ofPlatform().name(threadName).daemon(true).unstarted(w);
+        workers.add(w);
+      }
+      workers.forEach(w -> w.thread.start());
+      started = true;
+    } finally {
+      stateLock.unlock();
+    }
+  }
+
+  @Override
+  public BatchControl execute(Batch<?, ?> batch, BatchCallback callback)
+      throws InterruptedException {
+    if (!started) {
+      throw new IllegalStateException("engine not started");
+    }
+    Job job = new Job(batch, callback, () -> {});
+    room.acquire();
+    stateLock.lock();
+    try {
+      if (runState != RUNNING) {
+        room.release();
+        throw new RejectedExecutionException("pool is shut down");
+      }
+      queue.add(job);
+    } finally {
+      stateLock.unlock();
+    }
+    return job;
+  }
+
+  @Override
+  public void shutdown() {
+    stateLock.lock();
+    try {
+      if (runState == RUNNING) {
+        runState = SHUTDOWN;
+        for (int i = 0; i < threads; i++) {
+          queue.add(STOP_MARKER);
+        }
+      }
+    } finally {
+      stateLock.unlock();
+    }
+  }
+
+  @Override
+  public void shutdownNow() {
+    stateLock.lock();
+    try {
+      if (runState == STOP) {
+        return;
+      }
+      runState = STOP;
+    } finally {
+      stateLock.unlock();
+    }
+    List<Job> waiting = new ArrayList<>();
+    queue.drainTo(waiting);
+    for (Job job : waiting) {
+      if (job != STOP_MARKER) {
+        room.release();
+        job.cancel();
+      }
+    }
+    for (Worker w : workers) {
+      Job running = w.current;
+      if (running != null) {
+        running.cancel();
+      }
+    }
+    for (int i = 0; i < threads; i++) {
+      queue.add(STOP_MARKER);
+    }
+  }
+
+  @Override
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    if (!started) {
+      return runState != RUNNING;
+    }
+    if (!terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+      return false;
+    }
+    for (Worker w : workers) {
+      w.thread.join();
+    }
+    return true;
+  }
+
+  @Override
+  public boolean isTerminated() {
+    return started ? terminated.getCount() == 0 : runState != RUNNING;
+  }
+
+  private final class Worker implements Runnable {
+    private final WorkerRecorder recorder;
+    private Thread thread;
+    private volatile Job current;
+
+    Worker(WorkerRecorder recorder) {
+      this.recorder = recorder;
+    }
+
+    @Override
+    public void run() {
+      try {
+        while (true) {
+          long waitStart = System.nanoTime();
+          Job job;
+          try {
+            job = queue.take();
+          } catch (InterruptedException e) {
+            // Only shutdownNow interrupts an idle worker; the stop marker follows.
+            continue;
+          }
+          recorder.idle(waitStart, System.nanoTime());
+          if (job == STOP_MARKER) {
+            return;
+          }
+          room.release();
+          current = job;
+          if (runState == STOP) {
+            job.cancel();
+          }
+          job.runOn(recorder);
+          current = null;
+        }
+      } finally {
+        terminated.countDown();
+      }
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.weft.spi;
+
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Runs batches of tasks somewhere: on platform threads, on virtual threads, in worker processes, on
+ * a cluster. A {@link dev.weft.Pool} owns one engine and does everything else (input, windows,
+ * batching, ordering, errors) itself, so a new engine implements only this interface and passes the
+ * conformance suite in weft-testkit.
+ *
+ * <h2>Contract</h2>
+ *
+ * <ul>
+ *   <li>{@link #execute} accepts a batch and later calls its callback <b>exactly once</b>, whatever
+ *       happens: success, failures, cancellation, shutdown, a crashed worker.
+ *   <li>An engine holds a bounded number of accepted batches; {@link #execute} blocks while it is
+ *       full, and throws {@link InterruptedException} if interrupted while waiting.
+ *   <li>Inputs of a batch run in order, one at a time; an engine may run different batches in
+ *       parallel, up to {@link #parallelism()}.
+ *   <li>Workers report their time to the worker recorders they got from the {@link Recorder}.
+ * </ul>
+ *
+ * <p>Happens-before: actions of the thread that calls {@code execute} before the call happen before
+ * the batch's tasks run, and the tasks' actions happen before the callback runs.
+ */
+public interface Engine {
+  /**
+   * A short name for diagnostics, such as {@code "cpu"} or {@code "io"}.
+   *
+   * @return the name
+   */
+  String name();
+
+  /**
+   * How many batches the engine runs at the same time.
+   *
+   * @return the number of workers or the concurrency cap
+   */
+  int parallelism();
+
+  /**
+   * Starts the engine. Called once, by the pool, before the first {@link #execute}.
+   *
+   * @param recorder where the workers report their time
+   */
+  void start(Recorder recorder);
+
+  /**
+   * Accepts a batch for execution.
+   *
+   * @param batch the batch
+   * @param callback called exactly once with the batch's result
+   * @return a handle to cancel the batch
+   * @throws InterruptedException if interrupted while waiting for room
+   * @throws RejectedExecutionException if the engine is shut down
+   */
+  BatchControl execute(Batch<?, ?> batch, BatchCallback callback) throws InterruptedException;
+
+  /** Stops accepting batches; accepted batches still run. Does not wait. */
+  void shutdown();
+
+  /**
+   * Stops accepting batches, cancels the accepted ones that have not started (their callbacks
+   * report them cancelled) and interrupts the running ones. Does not wait.
+   */
+  void shutdownNow();
+
+  /**
+   * Waits until every accepted batch has finished and every worker has stopped, after a shutdown.
+   *
+   * @param timeout how long to wait at most
+   * @return true if terminated, false if the time ran out
+   * @throws InterruptedException if interrupted while waiting
+   */
+  boolean awaitTermination(Duration timeout) throws InterruptedException;
+
+  /**
+   * Whether the engine has shut down and every worker has stopped.
+   *
+   * @return true once terminated
+   */
+  boolean isTerminated();
+}

@@ -1,0 +1,57 @@
+package dev.weft.spi;
+
+/**
+ * Where one worker's time goes. An engine calls these from the worker itself, with times from
+ * {@link System#nanoTime()}; implementations must be cheap (a few field updates) and thread-safe,
+ * because engines without fixed workers (virtual threads) share one recorder among many threads.
+ */
+public interface WorkerRecorder {
+  /**
+   * The worker ran a batch.
+   *
+   * @param tasks how many inputs ran
+   * @param failed how many of them failed
+   * @param startNanos when the batch started
+   * @param endNanos when it ended
+   */
+  void batch(int tasks, int failed, long startNanos, long endNanos);
+
+  /**
+   * The worker waited for work (input starvation).
+   *
+   * @param startNanos when the wait began
+   * @param endNanos when it ended
+   */
+  void idle(long startNanos, long endNanos);
+
+  /**
+   * The worker could not hand off a result (blocked on output).
+   *
+   * @param startNanos when the block began
+   * @param endNanos when it ended
+   */
+  void blocked(long startNanos, long endNanos);
+
+  /**
+   * The worker spent time serializing or deserializing (worker processes and clusters).
+   *
+   * @param nanos how long
+   */
+  void serializing(long nanos);
+
+  /** A recorder that records nothing. */
+  WorkerRecorder NONE =
+      new WorkerRecorder() {
+        @Override
+        public void batch(int tasks, int failed, long startNanos, long endNanos) {}
+
+        @Override
+        public void idle(long startNanos, long endNanos) {}
+
+        @Override
+        public void blocked(long startNanos, long endNanos) {}
+
+        @Override
+        public void serializing(long nanos) {}
+      };
+}

@@ -1,0 +1,9 @@
+/**
+ * weft-core: the API and the in-JVM engines. Only the API packages are exported; {@code
+ * dev.weft.internal} is not.
+ */
+module dev.weft.core {
+  exports dev.weft;
+  exports dev.weft.spi;
+  exports dev.weft.diag;
+}
