@@ -78,9 +78,12 @@ abstract sealed class ChunkSource<T> {
       return chunk;
     }
 
+    private boolean closed;
+
     @Override
     void close() {
-      if (resource != null) {
+      if (!closed && resource != null) {
+        closed = true;
         try {
           resource.close();
         } catch (Exception e) {

@@ -219,12 +219,11 @@ public final class MapRun<T, R> {
       closed = true;
       toCancel = new ArrayList<>(running);
       done.clear();
+      changed.signalAll();
     } finally {
       lock.unlock();
     }
-    order.clear();
     toCancel.forEach(Slot::cancel);
-    ended = true;
     source.close();
   }
 
@@ -245,7 +244,7 @@ public final class MapRun<T, R> {
               throw fail(failure);
             }
             if (closed) {
-              throw fail(new IllegalStateException("results are closed"));
+              throw fail(new IllegalStateException("results are closed; the rest was cancelled"));
             }
             Slot slot;
             if (ordered) {
@@ -328,7 +327,10 @@ public final class MapRun<T, R> {
         order.remove(slot);
         close();
         if (e instanceof RejectedExecutionException r) {
-          throw fail(r);
+          CancellationException c =
+              new CancellationException("the pool was shut down while this call was running");
+          c.initCause(r);
+          throw fail(c);
         }
         throw e;
       }
