@@ -22,12 +22,33 @@ class ChunkSizerTest {
   }
 
   @Test
-  void longTasksGetBatchesOfOneAtOnce() {
+  void tasksThatBecomeSlowShrinkTheBatchesOnceTheSlowTimesAreTheMedian() {
     ChunkSizer s = new ChunkSizer(0, 1 << 20, TARGET);
     s.observe(1, 10);
     s.observe(8, 80);
     assertThat(s.next()).isEqualTo(64);
-    s.observe(64, 64 * 1_000_000L); // tasks suddenly take 1 ms each
+    s.observe(64, 64 * 1_000_000L); // tasks now take 1 ms each
+    assertThat(s.next()).as("one slow sample is not yet the median").isGreaterThan(1);
+    s.observe(s.next(), s.next() * 1_000_000L);
+    s.observe(s.next(), s.next() * 1_000_000L);
+    assertThat(s.next()).isEqualTo(1);
+  }
+
+  @Test
+  void oneDescheduledBatchDoesNotShrinkTheNext() {
+    ChunkSizer s = new ChunkSizer(0, 1 << 20, TARGET);
+    for (int i = 0; i < 8; i++) {
+      s.observe(s.next(), 10L * s.next()); // 10 ns per task
+    }
+    assertThat(s.next()).isEqualTo(10_000);
+    s.observe(10_000, 50_000_000L); // the thread lost its core for 50 ms
+    assertThat(s.next()).isEqualTo(10_000);
+  }
+
+  @Test
+  void longTasksGetBatchesOfOne() {
+    ChunkSizer s = new ChunkSizer(0, 1 << 20, TARGET);
+    s.observe(1, 100_000_000L);
     assertThat(s.next()).isEqualTo(1);
   }
 
