@@ -6,4 +6,5 @@ module dev.weft.core {
   exports dev.weft;
   exports dev.weft.spi;
   exports dev.weft.diag;
+  exports dev.weft.channel;
 }

@@ -1,0 +1,24 @@
+package dev.weft.channel;
+
+/**
+ * A channel can no longer do what was asked: it was {@linkplain Channel#close() closed} (done) or
+ * {@linkplain Channel#fail(Throwable) failed}. Thrown by {@code send} once the channel is closed,
+ * and by {@code receive} once it is closed and drained. For a failed channel the {@linkplain
+ * #getCause() cause} is the error it was failed with.
+ */
+public final class ChannelClosedException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  ChannelClosedException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  /**
+   * Whether the channel ended normally ({@code close()}) rather than with an error.
+   *
+   * @return true for a channel that is done
+   */
+  public boolean isDone() {
+    return getCause() == null;
+  }
+}
