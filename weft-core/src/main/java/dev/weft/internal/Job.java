@@ -90,7 +90,9 @@ public final class Job implements BatchControl {
     } finally {
       if (!STATE.compareAndSet(this, RUNNING, DONE)) {
         while ((int) STATE.getVolatile(this) == INTERRUPTING) {
-          Thread.onSpinWait();
+          // Yield, not spin: if the canceller is a virtual thread that had to unmount inside
+          // interrupt(), spinning workers could hold every carrier it needs to finish.
+          Thread.yield();
         }
       }
       runner = null;

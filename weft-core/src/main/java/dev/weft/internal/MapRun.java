@@ -87,11 +87,16 @@ public final class MapRun<T, R> {
     this.window = window;
     int parallelism = Math.max(1, engine.parallelism());
     this.maxBatches = Math.max(2, 2 * parallelism);
+    // Batches are capped so that there are enough of them to spread over the workers that can
+    // actually compute at once. An IO engine's parallelism (thousands of virtual threads) says how
+    // many tasks may wait at once, not how many can run: capping by it would cut tiny tasks into
+    // batches of a handful and pay a thread start for each.
+    long spread = Math.min(parallelism, 4L * Runtime.getRuntime().availableProcessors());
     long maxChunk;
     if (source.size() >= 0 && window >= source.size()) {
-      maxChunk = Math.max(1, (source.size() + 4L * parallelism - 1) / (4L * parallelism));
+      maxChunk = Math.max(1, (source.size() + 4 * spread - 1) / (4 * spread));
     } else {
-      maxChunk = Math.max(1, window / (2L * parallelism));
+      maxChunk = Math.max(1, window / (2 * spread));
     }
     this.sizer = new ChunkSizer(chunkSize, (int) Math.min(maxChunk, 1 << 20), targetBatchNanos);
     this.batchIds = batchIds;
