@@ -1,0 +1,185 @@
+package dev.weft.cli;
+
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Prints a showdown: a header describing the machine, one table row per strategy as soon as it has
+ * been measured (so a long run shows its progress), then a legend and how each column was measured.
+ *
+ * <p>Not thread-safe; one report per run.
+ */
+final class ShowdownReport {
+  private static final String ROW = "%-17s %10s %10s %13s %9s%n";
+  private static final long MB = 1024 * 1024;
+  private static final int WIDTH = 100;
+  private static final String BASELINE = "sequential";
+
+  private final PrintWriter out;
+  private final long cpuResolutionNanos;
+  private final List<Strategy<?, ?>> shown = new ArrayList<>();
+  private long baselineNanos = -1;
+
+  /**
+   * A report that writes to {@code out}.
+   *
+   * @param out where to print
+   * @param cpuResolutionNanos the step of the CPU clock, or {@link Showdown#NO_CPU_TIME}; CPU
+   *     figures get no decimals when the step is a millisecond or more, so as not to suggest a
+   *     precision the clock does not have
+   */
+  ShowdownReport(PrintWriter out, long cpuResolutionNanos) {
+    this.out = out;
+    this.cpuResolutionNanos = cpuResolutionNanos;
+  }
+
+  void header(String workload, int rounds, int warmup) {
+    Runtime runtime = Runtime.getRuntime();
+    out.printf(Locale.ROOT, "weft showdown: %s%n", workload);
+    // Other processes' load shows up as wall time the CPU column does not account for.
+    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    out.printf(
+        Locale.ROOT,
+        "machine: %d cores, %s %s, load average %s | JVM %s (%s %s) | max heap %,d MB%n",
+        runtime.availableProcessors(),
+        System.getProperty("os.name"),
+        System.getProperty("os.arch"),
+        load < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", load),
+        Runtime.version(),
+        System.getProperty("java.vm.vendor"),
+        System.getProperty("java.vm.name"),
+        runtime.maxMemory() / MB);
+    out.printf(
+        Locale.ROOT,
+        "each row: the median of %d round%s, after %d warm-up round%s per strategy%n%n",
+        rounds,
+        rounds == 1 ? "" : "s",
+        warmup,
+        warmup == 1 ? "" : "s");
+    out.printf(Locale.ROOT, ROW, "strategy", "wall ms", "cpu ms", "peak heap MB", "speed-up");
+    out.flush();
+  }
+
+  void row(Showdown.Result result) {
+    Showdown.Measurement m = result.median();
+    if (result.strategy().name().equals(BASELINE)) {
+      baselineNanos = m.wallNanos();
+    }
+    shown.add(result.strategy());
+    out.printf(
+        Locale.ROOT,
+        ROW,
+        result.strategy().name(),
+        millis(m.wallNanos(), 1),
+        m.cpuNanos() == Showdown.NO_CPU_TIME
+            ? "n/a"
+            : millis(m.cpuNanos(), cpuResolutionNanos >= 1_000_000 ? 0 : 1),
+        String.format(Locale.ROOT, "%.1f", (double) m.peakHeapBytes() / MB),
+        speedUp(m.wallNanos()));
+    out.flush();
+  }
+
+  private String speedUp(long wallNanos) {
+    if (baselineNanos < 0) {
+      return "-";
+    }
+    double ratio = (double) baselineNanos / Math.max(1, wallNanos);
+    // Two decimals would print 0.00x for the slowest strategies; keep three significant digits.
+    return String.format(Locale.ROOT, ratio < 0.1 ? "%.3gx" : "%.2fx", ratio);
+  }
+
+  void footer() {
+    out.println();
+    out.println("strategies:");
+    for (Strategy<?, ?> strategy : shown) {
+      out.printf(Locale.ROOT, "  %-17s %s%n", strategy.name(), strategy.description());
+    }
+    out.println();
+    out.println("how it was measured:");
+    item(
+        "wall",
+        "System.nanoTime around the strategy's call only: each round creates its pool or executor"
+            + " before the clock starts and closes it after the clock stops.");
+    item(
+        "cpu",
+        "process CPU time (com.sun.management.OperatingSystemMXBean#getProcessCpuTime) across the"
+            + " same interval, all threads of the JVM including GC and JIT"
+            + cpuResolution()
+            + ".");
+    item(
+        "heap",
+        String.format(
+            Locale.ROOT,
+            "System.gc() before each round, then used heap (MemoryMXBean) sampled every %d ms by a"
+                + " daemon thread; the largest sample minus the used heap right after the GC. It"
+                + " counts garbage not yet collected and can miss a peak shorter than a sample"
+                + " period%s. 1 MB = 1,048,576 bytes.",
+            Showdown.SAMPLE_PERIOD.toMillis(),
+            g1RegionSize()
+                .map(r ->
+                    "; G1 counts young space in whole regions, so figures move in"
+                        + " steps of "
+                        + r / MB
+                        + " MB here")
+                .orElse("")));
+    item(
+        "speed-up",
+        "the sequential row's wall time divided by this row's"
+            + (baselineNanos < 0 ? " (not shown: sequential was not run; add it to --only)" : "")
+            + ".");
+    item("checked", "every round's result, warm-up rounds included, equalled the plain loop's.");
+    out.flush();
+  }
+
+  private String cpuResolution() {
+    if (cpuResolutionNanos == Showdown.NO_CPU_TIME) {
+      return "";
+    }
+    return String.format(
+        Locale.ROOT,
+        "; this clock advances in steps of %s ms here",
+        cpuResolutionNanos >= 1_000_000
+            ? String.format(Locale.ROOT, "%,.0f", cpuResolutionNanos / 1e6)
+            : String.format(Locale.ROOT, "%.3f", cpuResolutionNanos / 1e6));
+  }
+
+  /** Prints {@code text} after a label, wrapped with a hanging indent so the labels line up. */
+  private void item(String label, String text) {
+    String indent = " ".repeat(12);
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-9s ", label));
+    for (String word : text.split(" ")) {
+      if (line.length() + 1 + word.length() > WIDTH && line.length() > indent.length()) {
+        out.println(line.toString().stripTrailing());
+        line = new StringBuilder(indent);
+      }
+      if (line.length() > indent.length()) {
+        line.append(' ');
+      }
+      line.append(word);
+    }
+    out.println(line);
+  }
+
+  private static String millis(long nanos, int decimals) {
+    return String.format(Locale.ROOT, "%,." + decimals + "f", nanos / 1e6);
+  }
+
+  /** The G1 region size when G1 is the collector, read from the running VM's flags. */
+  private static Optional<Long> g1RegionSize() {
+    try {
+      var diagnostics =
+          ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+      if (diagnostics == null || !"true".equals(diagnostics.getVMOption("UseG1GC").getValue())) {
+        return Optional.empty();
+      }
+      return Optional.of(Long.parseLong(diagnostics.getVMOption("G1HeapRegionSize").getValue()));
+    } catch (IllegalArgumentException e) {
+      // A VM without these flags (not HotSpot, or a future release) simply gets no remark.
+      return Optional.empty();
+    }
+  }
+}

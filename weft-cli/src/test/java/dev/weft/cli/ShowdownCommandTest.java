@@ -1,0 +1,142 @@
+package dev.weft.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ShowdownCommandTest {
+  private static final List<String> ALL =
+      List.of("sequential", "pool-cpu", "thread-per-task", "pool-io", "parallel-stream");
+
+  /** What one run of the command printed and returned. */
+  record Run(int exitCode, String out, String err) {
+    /** The output with every run of white space made one space, so wrapped text can be matched. */
+    String flatOut() {
+      return out.replaceAll("\\s+", " ");
+    }
+
+    /** The table rows: lines that start with a strategy name followed by four figures. */
+    List<String> rowNames() {
+      Pattern row = Pattern.compile("^(\\S+)\\s+[\\d,.]+\\s+([\\d,.]+|n/a)\\s+[\\d.]+\\s+\\S+$");
+      return out.lines().map(row::matcher).filter(m -> m.matches()).map(m -> m.group(1)).toList();
+    }
+  }
+
+  static Run weft(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cmd = WeftCommand.commandLine();
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    int exitCode = cmd.execute(args);
+    return new Run(exitCode, out.toString(), err.toString());
+  }
+
+  @Test
+  void printsARowForEveryStrategy() {
+    Run run = weft("showdown", "--size", "10000", "--rounds", "1", "--warmup", "0");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.rowNames()).containsExactlyElementsOf(ALL);
+    assertThat(run.flatOut())
+        .contains("square 10,000 boxed Integers")
+        .contains(Runtime.getRuntime().availableProcessors() + " cores")
+        .contains("JVM " + Runtime.version())
+        .contains("max heap")
+        .contains("how it was measured")
+        .contains("every round's result, warm-up rounds included, equalled the plain loop's");
+    assertThat(run.err()).isEmpty();
+  }
+
+  @Test
+  void sequentialRowIsTheBaseline() {
+    Run run = weft("showdown", "--size", "2000", "--rounds", "2", "--warmup", "0");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out().lines().filter(l -> l.startsWith("sequential ")))
+        .singleElement()
+        .satisfies(l -> assertThat(l).endsWith("1.00x"));
+  }
+
+  @Test
+  void onlyRunsTheNamedStrategiesInTableOrder() {
+    Run run = weft("showdown", "--size", "10000", "--rounds", "1", "--only", "pool-cpu,sequential");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.rowNames()).containsExactly("sequential", "pool-cpu");
+    assertThat(run.out()).doesNotContain("thread-per-task").doesNotContain("parallel-stream");
+  }
+
+  @Test
+  void withoutSequentialTheSpeedUpIsNotShown() {
+    Run run = weft("showdown", "--size", "1000", "--rounds", "1", "--only", "pool-io");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.rowNames()).containsExactly("pool-io");
+    assertThat(run.flatOut()).contains("sequential was not run; add it to --only");
+  }
+
+  @Test
+  void acceptsGroupedDigits() {
+    Run run = weft("showdown", "--size", "1_000", "--rounds", "1", "--only", "sequential");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("square 1,000 boxed Integers");
+  }
+
+  @Test
+  void sizeZeroIsAUsageError() {
+    Run run = weft("showdown", "--size", "0");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--size").contains("1..100,000,000").contains("was 0");
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void sizeAboveTheLimitIsAUsageError() {
+    Run run = weft("showdown", "--size", "100000001");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--size").contains("was 100,000,001");
+  }
+
+  @Test
+  void nonNumericSizeIsAUsageError() {
+    Run run = weft("showdown", "--size", "abc");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--size").contains("'abc' is not a whole number");
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void unknownStrategyIsAUsageErrorListingTheValidNames() {
+    Run run = weft("showdown", "--only", "nope");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("unknown strategy 'nope'");
+    ALL.forEach(name -> assertThat(run.err()).contains(name));
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void roundsAndWarmupAreBounded() {
+    assertThat(weft("showdown", "--rounds", "0").exitCode()).isEqualTo(2);
+    assertThat(weft("showdown", "--rounds", "51").err()).contains("--rounds must be 1..50");
+    assertThat(weft("showdown", "--warmup", "-1").err()).contains("--warmup must be 0..50");
+  }
+
+  @Test
+  void unknownOptionIsAUsageError() {
+    Run run = weft("showdown", "--sise", "10");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--sise").contains("weft showdown --help");
+  }
+}

@@ -1,0 +1,79 @@
+package dev.weft.cli;
+
+import static dev.weft.cli.ShowdownCommandTest.weft;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weft.cli.ShowdownCommandTest.Run;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+class WeftCommandTest {
+  @Test
+  void helpListsTheSubcommands() {
+    Run run = weft("--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("Usage: weft").contains("showdown");
+  }
+
+  @Test
+  void showdownHelpNamesItsOptions() {
+    Run run = weft("showdown", "--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("--size").contains("--rounds").contains("--only");
+    // The help's list of strategies is written out by hand; keep it in step with the code.
+    Squares.strategies().forEach(s -> assertThat(run.out()).contains(s.name()));
+  }
+
+  @Test
+  void versionNamesTheBuildAndTheJvm() {
+    Run run = weft("--version");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).startsWith("weft 0.").contains("JVM " + Runtime.version());
+  }
+
+  @Test
+  void noSubcommandIsAUsageError() {
+    Run run = weft();
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("missing command").contains("showdown");
+  }
+
+  @Test
+  void unknownSubcommandIsAUsageError() {
+    Run run = weft("shodown");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("shodown").contains("showdown");
+  }
+
+  @Test
+  void aFailedCommandPrintsItsMessageAndExitsOne() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cmd = WeftCommand.commandLine();
+    cmd.addSubcommand("fail", new Failing());
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+
+    int exitCode = cmd.execute("fail");
+
+    assertThat(exitCode).isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("weft fail: it went wrong" + System.lineSeparator());
+  }
+
+  @Command(name = "fail")
+  static final class Failing implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      throw new CommandFailedException("it went wrong");
+    }
+  }
+}
