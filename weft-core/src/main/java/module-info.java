@@ -7,4 +7,5 @@ module dev.weft.core {
   exports dev.weft.spi;
   exports dev.weft.diag;
   exports dev.weft.channel;
+  exports dev.weft.policy;
 }
