@@ -42,6 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RateLimiter extends Policy {
   private static final long NONE = Long.MIN_VALUE;
+  private static final long MAX_SPAN_NANOS = Long.MAX_VALUE / 4;
 
   private final long intervalNanos;
   private final int burst;
@@ -50,6 +51,12 @@ public final class RateLimiter extends Policy {
   private final AtomicLong tat;
 
   private RateLimiter(long intervalNanos, int burst, Duration maxWait, TimeSource time) {
+    // The clock arithmetic compares differences of nanoTime values, so the bucket's span must stay
+    // far below 2^63 ns (a bucket spanning over a century is a configuration error anyway).
+    if (intervalNanos > MAX_SPAN_NANOS / burst) {
+      throw new IllegalArgumentException(
+          "rate too low for a burst of " + burst + ": one permit every " + intervalNanos + " ns");
+    }
     this.intervalNanos = intervalNanos;
     this.burst = burst;
     this.maxWait = maxWait;

@@ -466,7 +466,8 @@ public final class Retry extends Policy {
 
   /**
    * Told of each attempt as it ends; see {@link #withListener}. Called in the thread that runs the
-   * retry.
+   * retry. An attempt that throws {@link InterruptedException} ends the call without being
+   * reported.
    */
   @FunctionalInterface
   public interface Listener {

@@ -231,6 +231,8 @@ class RateLimiterTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> RateLimiter.perSecond(1).withBurst(0))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RateLimiter.perSecond(1e-12).withBurst(2))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
