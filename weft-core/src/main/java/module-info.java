@@ -8,4 +8,5 @@ module dev.weft.core {
   exports dev.weft.diag;
   exports dev.weft.channel;
   exports dev.weft.scope;
+  exports dev.weft.policy;
 }

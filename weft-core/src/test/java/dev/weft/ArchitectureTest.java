@@ -31,7 +31,13 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
   private static final Path CLASSES = Path.of("target", "classes");
   private static final Set<String> API =
-      Set.of("dev.weft", "dev.weft.spi", "dev.weft.diag", "dev.weft.channel", "dev.weft.scope");
+      Set.of(
+          "dev.weft",
+          "dev.weft.spi",
+          "dev.weft.diag",
+          "dev.weft.channel",
+          "dev.weft.scope",
+          "dev.weft.policy");
   private static final Map<String, ClassModel> models = new TreeMap<>();
 
   @BeforeAll

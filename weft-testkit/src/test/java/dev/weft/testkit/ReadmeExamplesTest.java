@@ -34,6 +34,7 @@ class ReadmeExamplesTest {
       """
       import dev.weft.*;
       import dev.weft.diag.*;
+      import dev.weft.policy.*;
       import dev.weft.spi.*;
       import java.time.*;
       import java.util.*;
