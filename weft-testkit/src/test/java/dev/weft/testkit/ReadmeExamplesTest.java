@@ -32,10 +32,15 @@ class ReadmeExamplesTest {
   private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
   private static final String IMPORTS =
       """
+      import com.sun.net.httpserver.*;
       import dev.weft.*;
+      import dev.weft.channel.*;
       import dev.weft.diag.*;
       import dev.weft.policy.*;
+      import dev.weft.scope.*;
       import dev.weft.spi.*;
+      import java.net.*;
+      import java.net.http.*;
       import java.time.*;
       import java.util.*;
       import java.util.concurrent.*;
