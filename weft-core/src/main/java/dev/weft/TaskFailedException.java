@@ -23,7 +23,7 @@ public final class TaskFailedException extends RuntimeException {
    */
   public TaskFailedException(long index, Object input, Throwable cause) {
     super(
-        "task #" + index + " failed on input " + describe(input) + ": " + cause,
+        "task #" + index + " failed on input " + describeInput(input) + ": " + cause,
         Objects.requireNonNull(cause, "cause"));
     this.index = index;
     this.input = input;
@@ -48,13 +48,15 @@ public final class TaskFailedException extends RuntimeException {
   }
 
   /**
-   * A short, safe rendering of an input for error messages: at most 200 characters, and never an
-   * exception from a broken {@code toString()}.
+   * How weft names an input in error messages: its {@code toString()}, quoted for character
+   * sequences, cut to 200 characters, and never an exception from a broken {@code toString()}.
+   * Every weft error that names an input uses this, so messages look alike whichever part of weft
+   * raised them.
    *
-   * @param input any input
+   * @param input any input, or null
    * @return its description
    */
-  static String describe(Object input) {
+  public static String describeInput(Object input) {
     String text;
     try {
       text = String.valueOf(input);

@@ -70,6 +70,7 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
   private int head;
   private int count;
   private final ArrayDeque<Offer<T>> offers;
+  private final ArrayDeque<Receiver<T>> receivers;
   private final List<Channels.Waiter> selectors = new ArrayList<>(2);
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
@@ -84,6 +85,7 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
     this.capacity = capacity;
     this.ring = new Object[Math.max(capacity, 1)];
     this.offers = capacity == 0 ? new ArrayDeque<>() : null;
+    this.receivers = capacity == 0 ? new ArrayDeque<>() : null;
   }
 
   /**
@@ -147,6 +149,9 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
 
   private void rendezvousSend(T element) throws InterruptedException {
     checkOpenForSend();
+    if (handToWaitingReceiver(element)) {
+      return;
+    }
     Offer<T> offer = new Offer<>(element);
     offers.addLast(offer);
     notEmpty.signal();
@@ -182,7 +187,10 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
     lock.lock();
     try {
       checkOpenForSend();
-      if (capacity == 0 || count == capacity) {
+      if (capacity == 0) {
+        return handToWaitingReceiver(element);
+      }
+      if (count == capacity) {
         return false;
       }
       enqueue(element);
@@ -202,16 +210,11 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
   public T receive() throws InterruptedException {
     lock.lockInterruptibly();
     try {
-      while (true) {
-        T e = takeOrNull();
-        if (e != null) {
-          return e;
-        }
-        if (closed) {
-          throw closedForReceive();
-        }
-        notEmpty.await();
+      T e = awaitElement(false, 0);
+      if (e == null) {
+        throw closedForReceive();
       }
+      return e;
     } finally {
       lock.unlock();
     }
@@ -229,19 +232,11 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
     long nanos = timeout.toNanos();
     lock.lockInterruptibly();
     try {
-      while (true) {
-        T e = takeOrNull();
-        if (e != null) {
-          return e;
-        }
-        if (closed) {
-          throw closedForReceive();
-        }
-        if (nanos <= 0) {
-          return null;
-        }
-        nanos = notEmpty.awaitNanos(nanos);
+      T e = awaitElement(true, nanos);
+      if (e == null && closed) {
+        throw closedForReceive();
       }
+      return e;
     } finally {
       lock.unlock();
     }
@@ -276,16 +271,11 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
   public Received<T> receiveOrClosed() throws InterruptedException {
     lock.lockInterruptibly();
     try {
-      while (true) {
-        T e = takeOrNull();
-        if (e != null) {
-          return new Received.Value<>(e);
-        }
-        if (closed) {
-          return failure == null ? new Received.Done<>() : new Received.Failed<>(failure);
-        }
-        notEmpty.await();
+      T e = awaitElement(false, 0);
+      if (e != null) {
+        return new Received.Value<>(e);
       }
+      return failure == null ? new Received.Done<>() : new Received.Failed<>(failure);
     } finally {
       lock.unlock();
     }
@@ -506,6 +496,62 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
     return e;
   }
 
+  /**
+   * Waits for an element: returns it, or null once the channel is closed and drained (or, when
+   * {@code timed}, the time ran out). A rendezvous receiver parks a {@link Receiver} node that a
+   * sender fills under the lock; once filled it is delivered even if an interrupt arrives at the
+   * same time (the interrupt status is then kept), so a handed-off element is never lost.
+   */
+  private T awaitElement(boolean timed, long nanos) throws InterruptedException {
+    while (true) {
+      T e = takeOrNull();
+      if (e != null) {
+        return e;
+      }
+      if (closed || (timed && nanos <= 0)) {
+        return null;
+      }
+      if (capacity > 0) {
+        nanos = timed ? notEmpty.awaitNanos(nanos) : awaitForever(notEmpty);
+        continue;
+      }
+      Receiver<T> node = new Receiver<>();
+      receivers.addLast(node);
+      try {
+        while (node.element == null && !closed && (!timed || nanos > 0)) {
+          nanos = timed ? notEmpty.awaitNanos(nanos) : awaitForever(notEmpty);
+        }
+      } catch (InterruptedException ie) {
+        if (node.element != null) {
+          Thread.currentThread().interrupt();
+          return node.element;
+        }
+        receivers.remove(node);
+        throw ie;
+      }
+      if (node.element != null) {
+        return node.element;
+      }
+      receivers.remove(node);
+    }
+  }
+
+  private static long awaitForever(Condition condition) throws InterruptedException {
+    condition.await();
+    return 0;
+  }
+
+  /** Rendezvous: gives the element to the longest-waiting blocked receiver, if there is one. */
+  private boolean handToWaitingReceiver(T element) {
+    Receiver<T> node = receivers.pollFirst();
+    if (node == null) {
+      return false;
+    }
+    node.element = element;
+    notEmpty.signalAll();
+    return true;
+  }
+
   private void endWaiters() {
     if (offers != null) {
       offers.clear();
@@ -558,6 +604,10 @@ public final class Channel<T> implements Iterable<T>, AutoCloseable {
     } finally {
       lock.unlock();
     }
+  }
+
+  private static final class Receiver<T> {
+    T element;
   }
 
   private static final class Offer<T> {

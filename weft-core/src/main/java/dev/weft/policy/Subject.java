@@ -1,5 +1,6 @@
 package dev.weft.policy;
 
+import dev.weft.TaskFailedException;
 import java.util.Objects;
 
 /**
@@ -8,7 +9,6 @@ import java.util.Objects;
  * needs it, so wrapping a function costs no {@code toString()} per element.
  */
 final class Subject {
-  private static final int MAX_CHARS = 200;
   static final Subject DEFAULT = new Subject("task", false);
 
   private final Object value;
@@ -30,20 +30,6 @@ final class Subject {
   /** The subject as a message names it: {@code fetch user 42} or {@code task on input "three"}. */
   @Override
   public String toString() {
-    return isInput ? "task on input " + render(value) : (String) value;
-  }
-
-  /** At most 200 characters, and never an exception from a broken {@code toString()}. */
-  private static String render(Object input) {
-    String text;
-    try {
-      text = String.valueOf(input);
-    } catch (RuntimeException e) {
-      text = input.getClass().getName() + " (toString failed: " + e + ")";
-    }
-    if (input instanceof CharSequence) {
-      text = '"' + text + '"';
-    }
-    return text.length() <= MAX_CHARS ? text : text.substring(0, MAX_CHARS) + "...";
+    return isInput ? "task on input " + TaskFailedException.describeInput(value) : (String) value;
   }
 }

@@ -278,6 +278,35 @@ class ChannelTest {
   }
 
   @Test
+  void aRendezvousTrySendSucceedsWhenAReceiverIsBlocked() throws Exception {
+    Channel<String> ch = Channel.rendezvous();
+    AtomicReference<String> got = new AtomicReference<>();
+    Thread receiver =
+        Thread.ofVirtual()
+            .start(() -> {
+              try {
+                got.set(ch.receive());
+              } catch (InterruptedException e) {
+                throw new AssertionError(e);
+              }
+            });
+    while (receiver.getState() != Thread.State.WAITING) {
+      Thread.onSpinWait();
+    }
+    assertThat(ch.trySend("handed over")).isTrue();
+    receiver.join();
+    assertThat(got.get()).isEqualTo("handed over");
+    assertThat(ch.trySend("nobody waits")).isFalse();
+  }
+
+  @Test
+  void aTimedRendezvousReceiveGivesUpCleanly() throws Exception {
+    Channel<String> ch = Channel.rendezvous();
+    assertThat(ch.receive(Duration.ofMillis(5))).isNull();
+    assertThat(ch.trySend("late")).as("the timed-out receiver is gone").isFalse();
+  }
+
+  @Test
   void anInterruptedRendezvousSendIsWithdrawn() throws Exception {
     Channel<String> ch = Channel.rendezvous();
     AtomicReference<Throwable> outcome = new AtomicReference<>();
