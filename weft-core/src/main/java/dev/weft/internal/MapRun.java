@@ -49,6 +49,7 @@ public final class MapRun<T, R> {
   private final boolean collect;
   private final long window;
   private final int maxBatches;
+  private final long targetBatchNanos;
   private final ChunkSizer sizer;
   private final LongSupplier batchIds;
 
@@ -65,6 +66,8 @@ public final class MapRun<T, R> {
   private final ArrayDeque<Slot> done = new ArrayDeque<>();
   private final Set<Slot> running = new HashSet<>();
   private volatile int inflight;
+  private int allowedBatches;
+  private long completions;
   private TaskFailedException failure;
   private int suppressed;
   private boolean closed;
@@ -99,6 +102,11 @@ public final class MapRun<T, R> {
       maxChunk = Math.max(1, window / (2 * spread));
     }
     this.sizer = new ChunkSizer(chunkSize, (int) Math.min(maxChunk, 1 << 20), targetBatchNanos);
+    this.targetBatchNanos = targetBatchNanos;
+    // Start with as many batches in flight as the CPUs can run; widen to the engine's full
+    // concurrency only once tasks prove slow (see takeSlot), so that tiny tasks on an IO pool do
+    // not start thousands of one-task threads before the sizer has measured anything.
+    this.allowedBatches = (int) Math.min(maxBatches, Math.max(2, 2 * spread));
     this.batchIds = batchIds;
   }
 
@@ -260,6 +268,9 @@ public final class MapRun<T, R> {
             }
             if (slot != null) {
               sizer.observe(slot.result.attempted(), slot.result.runNanos());
+              if (sizer.next() == 1 && slot.result.runNanos() >= targetBatchNanos) {
+                allowedBatches = maxBatches; // tasks are long: let the engine run all it can
+              }
               return slot;
             }
             if (inflight == 0 && source.exhausted()) {
@@ -269,6 +280,15 @@ public final class MapRun<T, R> {
             }
             if (wantMore()) {
               break;
+            }
+            if (allowedBatches < maxBatches && inflight >= allowedBatches) {
+              // Nothing finished within a batch's target time: the tasks are slow (they wait on
+              // IO, say), so more of them may run at once.
+              long before = completions;
+              if (changed.awaitNanos(targetBatchNanos) <= 0 && completions == before) {
+                allowedBatches = (int) Math.min(maxBatches, 4L * allowedBatches);
+              }
+              continue;
             }
             changed.await();
           }
@@ -283,7 +303,7 @@ public final class MapRun<T, R> {
   }
 
   private boolean wantMore() {
-    if (source.exhausted() || closed || inflight >= maxBatches) {
+    if (source.exhausted() || closed || inflight >= allowedBatches) {
       return false;
     }
     long room = window - (source.pulled() - delivered);
@@ -352,6 +372,7 @@ public final class MapRun<T, R> {
       slot.result = result;
       running.remove(slot);
       inflight--;
+      completions++;
       if (!closed) {
         if (!ordered) {
           done.add(slot);
