@@ -156,7 +156,9 @@ public final class Pool extends AbstractMapper implements AutoCloseable {
    * @param task the task
    * @param <R> the result type
    * @return its future; {@code get()} throws {@link java.util.concurrent.ExecutionException} with
-   *     what the task threw, and {@code cancel(true)} interrupts it if it is running
+   *     what the task threw; {@code cancel} removes the task if it is still queued and interrupts
+   *     it if it is running, whatever the {@code mayInterruptIfRunning} argument (weft has one kind
+   *     of cancellation: a cancelled task is stopped, never left running with its result discarded)
    * @throws InterruptedException if interrupted while waiting for room
    * @throws RejectedExecutionException if the pool is closed
    */
