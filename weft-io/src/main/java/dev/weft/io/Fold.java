@@ -10,7 +10,7 @@ import java.io.Serializable;
  * the left), so {@code merge} need not be commutative.
  *
  * <p>{@code add} may mutate and return its accumulator; every chunk gets a fresh {@code zero()}. If
- * {@code add} throws {@link MalformedRecordException} (from {@link Record#parseDouble}, say) under
+ * {@code add} throws {@link MalformedRecordException} (from {@link Row#parseDouble}, say) under
  * {@link Records#skipBad()}, the record is skipped: parse before you mutate.
  *
  * @param <A> the accumulator type
@@ -31,7 +31,7 @@ public interface Fold<A> extends Serializable {
    * @return the new accumulator (may be {@code acc})
    * @throws Exception a failure of the run; {@link MalformedRecordException} marks the record bad
    */
-  A add(A acc, Record record) throws Exception;
+  A add(A acc, Row record) throws Exception;
 
   /**
    * Merges two partial results, {@code left} from earlier bytes than {@code right}.
@@ -59,7 +59,7 @@ public interface Fold<A> extends Serializable {
       }
 
       @Override
-      public A add(A acc, Record record) throws Exception {
+      public A add(A acc, Row record) throws Exception {
         return add.add(acc, record);
       }
 
@@ -100,7 +100,7 @@ public interface Fold<A> extends Serializable {
      * @return the new accumulator
      * @throws Exception a failure
      */
-    A add(A acc, Record record) throws Exception;
+    A add(A acc, Row record) throws Exception;
   }
 
   /**

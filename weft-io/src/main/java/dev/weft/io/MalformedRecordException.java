@@ -3,7 +3,7 @@ package dev.weft.io;
 /**
  * A record could not be parsed: wrong field count, bad number, unterminated quote or invalid UTF-8.
  * Thrown by a run (not under {@link Records#skipBad()}) with {@link #badRecord()} naming the file,
- * line and byte offset; thrown by {@link Record}'s parsers with only a reason, which the run then
+ * line and byte offset; thrown by {@link Row}'s parsers with only a reason, which the run then
  * completes with the position.
  */
 public final class MalformedRecordException extends RuntimeException {

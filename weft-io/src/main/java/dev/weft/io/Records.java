@@ -260,11 +260,10 @@ public final class Records {
    * @param predicate the test
    * @return the new records
    */
-  public Records filter(RecordPredicate predicate) {
+  public Records filter(RowPredicate predicate) {
     Objects.requireNonNull(predicate, "predicate");
-    RecordPredicate before = spec.filter();
-    RecordPredicate combined =
-        before == null ? predicate : r -> before.test(r) && predicate.test(r);
+    RowPredicate before = spec.filter();
+    RowPredicate combined = before == null ? predicate : r -> before.test(r) && predicate.test(r);
     Spec s = spec;
     return with(
         new Spec(
@@ -331,7 +330,7 @@ public final class Records {
    * @return the stats
    * @throws InterruptedException if interrupted while waiting
    */
-  public FoldResult<Stats> stats(Pool pool, RecordToDouble value) throws InterruptedException {
+  public FoldResult<Stats> stats(Pool pool, RowToDouble value) throws InterruptedException {
     FoldResult<StatsAccumulator> r = Runner.run(pool, spec, Job.stats(value));
     return map(r, r.value().toStats());
   }

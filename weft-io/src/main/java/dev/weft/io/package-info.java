@@ -8,9 +8,9 @@
  *   <li><b>Chunk</b> ({@link dev.weft.io.FileChunk}): a byte range {@code [start, end)} of one file
  *       that begins at the file's start or just after a {@code '\n'} and ends just after a {@code
  *       '\n'} or at the file's end. Offsets are {@code long}: files past 2 GiB are fine.
- *   <li><b>Record</b> ({@link dev.weft.io.Record}): one line, or one CSV row. A record is a
- *       reusable view over bytes, valid only during the callback that receives it; fields are
- *       parsed from bytes and become a {@code String} only when asked.
+ *   <li><b>Row</b> ({@link dev.weft.io.Row}): one line, or one CSV row. A record is a reusable view
+ *       over bytes, valid only during the callback that receives it; fields are parsed from bytes
+ *       and become a {@code String} only when asked.
  *   <li><b>Fold</b> ({@link dev.weft.io.Fold}): zero, accumulate, merge. Each chunk is folded from
  *       zero on a worker; partial results are merged on the calling thread in chunk order.
  * </ul>

@@ -3,8 +3,8 @@ package dev.weft.io.internal;
 import dev.weft.io.BadRecord;
 import dev.weft.io.FileChunk;
 import dev.weft.io.MalformedRecordException;
-import dev.weft.io.Record;
-import dev.weft.io.RecordPredicate;
+import dev.weft.io.Row;
+import dev.weft.io.RowPredicate;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.Serializable;
@@ -53,7 +53,7 @@ public final class ChunkScanner {
      * @param record the record, valid during this call
      * @throws Exception a failure
      */
-    void accept(S state, Record record) throws Exception;
+    void accept(S state, Row record) throws Exception;
   }
 
   /**
@@ -105,8 +105,8 @@ public final class ChunkScanner {
     final MemorySegment mapped;
     final S state;
     final Consumer<S> consumer;
-    final RecordView view;
-    final RecordPredicate filter;
+    final RowView view;
+    final RowPredicate filter;
     final int expected;
     boolean headerPending;
     boolean atFileStart;
@@ -121,7 +121,7 @@ public final class ChunkScanner {
       this.ch = ch;
       this.state = state;
       this.consumer = consumer;
-      this.view = new RecordView(chunk.file(), spec.csv(), spec.delimiter());
+      this.view = new RowView(chunk.file(), spec.csv(), spec.delimiter());
       this.filter = spec.filter();
       this.expected = spec.fieldCount();
       this.headerPending = spec.header() && chunk.start() == 0;

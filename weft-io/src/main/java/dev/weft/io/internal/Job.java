@@ -1,8 +1,8 @@
 package dev.weft.io.internal;
 
 import dev.weft.io.Fold;
-import dev.weft.io.Record;
-import dev.weft.io.RecordToDouble;
+import dev.weft.io.Row;
+import dev.weft.io.RowToDouble;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,7 +29,7 @@ public interface Job<S, P> extends Serializable {
    * @param record the record
    * @throws Exception a failure
    */
-  void accept(S state, Record record) throws Exception;
+  void accept(S state, Row record) throws Exception;
 
   /**
    * The chunk's partial result.
@@ -61,7 +61,7 @@ public interface Job<S, P> extends Serializable {
       }
 
       @Override
-      public void accept(long[] s, Record r) {
+      public void accept(long[] s, Row r) {
         s[0]++;
       }
 
@@ -83,7 +83,7 @@ public interface Job<S, P> extends Serializable {
    * @param value the number
    * @return the job
    */
-  static Job<StatsAccumulator, StatsAccumulator> stats(RecordToDouble value) {
+  static Job<StatsAccumulator, StatsAccumulator> stats(RowToDouble value) {
     return new Job<>() {
       @Override
       public StatsAccumulator start() {
@@ -91,7 +91,7 @@ public interface Job<S, P> extends Serializable {
       }
 
       @Override
-      public void accept(StatsAccumulator s, Record r) throws Exception {
+      public void accept(StatsAccumulator s, Row r) throws Exception {
         s.add(value.apply(r));
       }
 
@@ -123,7 +123,7 @@ public interface Job<S, P> extends Serializable {
 
       @Override
       @SuppressWarnings("unchecked")
-      public void accept(Object[] s, Record r) throws Exception {
+      public void accept(Object[] s, Row r) throws Exception {
         s[0] = fold.add((A) s[0], r);
       }
 
@@ -156,8 +156,8 @@ public interface Job<S, P> extends Serializable {
       }
 
       @Override
-      public void accept(KeyTable<A> table, Record r) throws Exception {
-        KeyTable.Entry<A> e = ((RecordView) r).entry(table, keyField);
+      public void accept(KeyTable<A> table, Row r) throws Exception {
+        KeyTable.Entry<A> e = ((RowView) r).entry(table, keyField);
         A acc = e.value != null ? e.value : fold.zero();
         e.value = fold.add(acc, r);
       }
@@ -206,9 +206,9 @@ public interface Job<S, P> extends Serializable {
       }
 
       @Override
-      public void accept(KeyTable<StatsAccumulator> table, Record r) {
+      public void accept(KeyTable<StatsAccumulator> table, Row r) {
         double v = r.parseDouble(valueField);
-        KeyTable.Entry<StatsAccumulator> e = ((RecordView) r).entry(table, keyField);
+        KeyTable.Entry<StatsAccumulator> e = ((RowView) r).entry(table, keyField);
         if (e.value == null) {
           e.value = new StatsAccumulator();
         }

@@ -1,6 +1,6 @@
 package dev.weft.io.internal;
 
-import dev.weft.io.RecordPredicate;
+import dev.weft.io.RowPredicate;
 import java.io.Serializable;
 import java.util.List;
 
@@ -27,7 +27,7 @@ public record Spec(
     long chunkSize,
     boolean skipBad,
     int maxBadSamples,
-    RecordPredicate filter)
+    RowPredicate filter)
     implements Serializable {
   /** Copies the file list. */
   public Spec {

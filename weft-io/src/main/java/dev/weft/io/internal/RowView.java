@@ -1,16 +1,16 @@
 package dev.weft.io.internal;
 
 import dev.weft.io.MalformedRecordException;
-import dev.weft.io.Record;
+import dev.weft.io.Row;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The reusable {@link Record} of one chunk: field bounds into the chunk's buffer, re-filled for
- * every line. Quoted fields are unescaped in place (the buffer is the chunk's own copy), so a field
- * is always one contiguous slice.
+ * The reusable {@link Row} of one chunk: field bounds into the chunk's buffer, re-filled for every
+ * line. Quoted fields are unescaped in place (the buffer is the chunk's own copy), so a field is
+ * always one contiguous slice.
  */
-final class RecordView implements Record {
+final class RowView implements Row {
   private final String file;
   private final boolean csv;
   private final byte delimiter;
@@ -21,7 +21,7 @@ final class RecordView implements Record {
   long offset;
   private KeyTable<Void> keys;
 
-  RecordView(String file, boolean csv, byte delimiter) {
+  RowView(String file, boolean csv, byte delimiter) {
     this.file = file;
     this.csv = csv;
     this.delimiter = delimiter;

@@ -11,7 +11,7 @@ package dev.weft.io;
  *
  * <p>Not thread-safe: each chunk is parsed by one thread.
  */
-public interface Record {
+public interface Row {
   /**
    * How many fields the record has.
    *

@@ -2,9 +2,9 @@ package dev.weft.io;
 
 import java.io.Serializable;
 
-/** Maps a record to a number, for {@link Records#stats(dev.weft.Pool, RecordToDouble)}. */
+/** Maps a record to a number, for {@link Records#stats(dev.weft.Pool, RowToDouble)}. */
 @FunctionalInterface
-public interface RecordToDouble extends Serializable {
+public interface RowToDouble extends Serializable {
   /**
    * Maps one record.
    *
@@ -12,5 +12,5 @@ public interface RecordToDouble extends Serializable {
    * @return its value
    * @throws Exception a failure; {@link MalformedRecordException} marks the record bad
    */
-  double apply(Record record) throws Exception;
+  double apply(Row record) throws Exception;
 }

@@ -4,7 +4,7 @@ import java.io.Serializable;
 
 /** Chooses records: {@link Records#filter} keeps those for which it returns true. */
 @FunctionalInterface
-public interface RecordPredicate extends Serializable {
+public interface RowPredicate extends Serializable {
   /**
    * Tests one record.
    *
@@ -12,5 +12,5 @@ public interface RecordPredicate extends Serializable {
    * @return true to keep it
    * @throws Exception a failure; {@link MalformedRecordException} marks the record bad
    */
-  boolean test(Record record) throws Exception;
+  boolean test(Row record) throws Exception;
 }
