@@ -29,7 +29,12 @@ import picocli.CommandLine.UnmatchedArgumentException;
     mixinStandardHelpOptions = true,
     versionProvider = WeftCommand.Version.class,
     description = "Parallel and concurrent work on the JVM.",
-    subcommands = {ShowdownCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ShowdownCommand.class,
+      GenCommand.class,
+      AggCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class WeftCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

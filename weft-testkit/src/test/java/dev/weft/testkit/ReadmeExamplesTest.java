@@ -36,11 +36,13 @@ class ReadmeExamplesTest {
       import dev.weft.*;
       import dev.weft.channel.*;
       import dev.weft.diag.*;
+      import dev.weft.io.*;
       import dev.weft.policy.*;
       import dev.weft.scope.*;
       import dev.weft.spi.*;
       import java.net.*;
       import java.net.http.*;
+      import java.nio.file.*;
       import java.time.*;
       import java.util.*;
       import java.util.concurrent.*;

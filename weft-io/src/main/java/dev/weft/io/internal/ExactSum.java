@@ -1,0 +1,202 @@
+package dev.weft.io.internal;
+
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * An exact sum of doubles, rounded once when read (Shewchuk's non-overlapping partials, as in
+ * Python's {@code math.fsum}). Because the partials represent the exact sum, the rounded result is
+ * the same in whatever order numbers are added or sums merged: that is what makes a parallel sum
+ * independent of the chunking.
+ *
+ * <p>Implementation note: the exact sum is {@code (w2:w1:w0) * 2^-64 + sum(partials[0..size))}.
+ * Most inputs take the fixed-point path (a few integer adds); the rest, tiny, huge or subnormal,
+ * the partials. {@code partials[0..size)} are non-overlapping and increasing in magnitude, and
+ * their exact sum is the exact sum of the finite inputs. Infinities and NaNs go to {@code special},
+ * whose IEEE sum is order-independent too. An intermediate overflow (finite inputs summing past
+ * {@code Double.MAX_VALUE}) is reported as an infinite sum.
+ */
+public final class ExactSum implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private static final java.math.BigDecimal TWO_TO_MINUS_64 =
+      new java.math.BigDecimal(Math.scalb(1.0, -64));
+
+  // The fast path: the exact sum of every input that is a multiple of 2^-64 below 2^62 in
+  // magnitude (nearly all data from text: 0.1 is 0x1.999999999999ap-4), as a 192-bit two's
+  // complement integer in units of 2^-64, high word w2. 2^63 such inputs cannot overflow it.
+  private long w0;
+  private long w1;
+  private long w2;
+
+  private double[] partials = new double[4];
+  private int size;
+  private double special;
+  private boolean hasSpecial;
+
+  /**
+   * Adds a number.
+   *
+   * @param value the number
+   */
+  public void add(double value) {
+    if (!Double.isFinite(value)) {
+      special += value;
+      hasSpecial = true;
+      return;
+    }
+    if (value == 0.0) {
+      return; // so that the sign of a zero sum does not depend on which zeros were seen
+    }
+    if (addFixed(value)) {
+      return;
+    }
+    addPartial(value);
+  }
+
+  private boolean addFixed(double value) {
+    long bits = Double.doubleToRawLongBits(value);
+    int exp = (int) ((bits >>> 52) & 0x7FF);
+    if (exp == 0) {
+      return false; // subnormal
+    }
+    long mant = (bits & ((1L << 52) - 1)) | (1L << 52);
+    int shift = exp - 1075 + 64; // value = mant * 2^(shift - 64)
+    if (shift < 0 || shift > 73) {
+      return false;
+    }
+    long lo;
+    long hi;
+    if (shift == 0) {
+      lo = mant;
+      hi = 0;
+    } else if (shift < 64) {
+      lo = mant << shift;
+      hi = mant >>> (64 - shift);
+    } else {
+      lo = 0;
+      hi = mant << (shift - 64);
+    }
+    if (bits < 0) {
+      long n0 = w0 - lo;
+      long b0 = Long.compareUnsigned(w0, lo) < 0 ? 1 : 0;
+      long n1 = w1 - hi;
+      long b1 = Long.compareUnsigned(w1, hi) < 0 ? 1 : 0;
+      long n1b = n1 - b0;
+      long b2 = (b0 == 1 && n1 == 0) ? 1 : 0;
+      w0 = n0;
+      w1 = n1b;
+      w2 -= b1 + b2;
+    } else {
+      addWords(lo, hi, 0);
+    }
+    return true;
+  }
+
+  private void addWords(long lo, long hi, long top) {
+    long n0 = w0 + lo;
+    long c0 = Long.compareUnsigned(n0, w0) < 0 ? 1 : 0;
+    long n1 = w1 + hi;
+    long c1 = Long.compareUnsigned(n1, w1) < 0 ? 1 : 0;
+    long n1b = n1 + c0;
+    long c2 = (c0 == 1 && n1b == 0) ? 1 : 0;
+    w0 = n0;
+    w1 = n1b;
+    w2 += top + c1 + c2;
+  }
+
+  private void addPartial(double value) {
+    double x = value;
+    int i = 0;
+    for (int j = 0; j < size; j++) {
+      double y = partials[j];
+      if (Math.abs(x) < Math.abs(y)) {
+        double t = x;
+        x = y;
+        y = t;
+      }
+      double hi = x + y;
+      double lo = y - (hi - x);
+      if (lo != 0.0) {
+        partials[i++] = lo;
+      }
+      x = hi;
+    }
+    if (!Double.isFinite(x)) {
+      special += x;
+      hasSpecial = true;
+      size = i;
+      return;
+    }
+    if (i == partials.length) {
+      partials = Arrays.copyOf(partials, i * 2);
+    }
+    partials[i++] = x;
+    size = i;
+  }
+
+  /**
+   * Adds everything another sum holds.
+   *
+   * @param other the other sum, unchanged
+   */
+  public void add(ExactSum other) {
+    addWords(other.w0, other.w1, other.w2);
+    for (int j = 0; j < other.size; j++) {
+      addPartial(other.partials[j]);
+    }
+    if (other.hasSpecial) {
+      special += other.special;
+      hasSpecial = true;
+    }
+  }
+
+  /**
+   * The sum, correctly rounded (half to even).
+   *
+   * @return the sum
+   */
+  public double value() {
+    if (hasSpecial) {
+      return special;
+    }
+    if (w0 != 0 || w1 != 0 || w2 != 0) {
+      java.math.BigInteger fixed =
+          java.math.BigInteger.valueOf(w2)
+              .shiftLeft(128)
+              .add(new java.math.BigInteger(Long.toUnsignedString(w1)).shiftLeft(64))
+              .add(new java.math.BigInteger(Long.toUnsignedString(w0)));
+      java.math.BigDecimal exact = new java.math.BigDecimal(fixed).multiply(TWO_TO_MINUS_64);
+      for (int j = 0; j < size; j++) {
+        exact = exact.add(new java.math.BigDecimal(partials[j]));
+      }
+      return exact.doubleValue();
+    }
+    int n = size;
+    if (n == 0) {
+      return 0.0;
+    }
+    double hi = partials[--n];
+    double lo = 0.0;
+    while (n > 0) {
+      double x = hi;
+      double y = partials[--n];
+      hi = x + y;
+      double yr = hi - x;
+      lo = y - yr;
+      if (lo != 0.0) {
+        break;
+      }
+    }
+    // Round half to even across the partials that the loop did not reach.
+    if (n > 0 && ((lo < 0 && partials[n - 1] < 0) || (lo > 0 && partials[n - 1] > 0))) {
+      double y = lo * 2;
+      double x = hi + y;
+      double yr = x - hi;
+      if (y == yr) {
+        hi = x;
+      }
+    }
+    return hi;
+  }
+}

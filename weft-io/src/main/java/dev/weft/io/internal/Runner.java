@@ -1,0 +1,154 @@
+package dev.weft.io.internal;
+
+import dev.weft.InputFailedException;
+import dev.weft.Mapper;
+import dev.weft.Pool;
+import dev.weft.Results;
+import dev.weft.TaskFailedException;
+import dev.weft.TaskFunction;
+import dev.weft.io.BadRecord;
+import dev.weft.io.FileChunk;
+import dev.weft.io.FoldResult;
+import dev.weft.io.MalformedRecordException;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a {@link Job} over files on a pool: chunks are produced lazily on the calling thread, folded
+ * on workers through a window of about twice the pool's parallelism, and merged in chunk order as
+ * they complete ({@code imap}), so memory holds a bounded number of chunks and partial results.
+ */
+public final class Runner {
+  private Runner() {}
+
+  /**
+   * One chunk's partial result and counts.
+   *
+   * @param partial the partial result
+   * @param records well-formed records
+   * @param skipped skipped records
+   * @param bytes bytes read
+   * @param bad the first skipped records
+   * @param <P> the partial result's type
+   */
+  record ChunkResult<P>(P partial, long records, long skipped, long bytes, List<BadRecord> bad)
+      implements Serializable {}
+
+  /**
+   * Runs the job.
+   *
+   * @param pool the pool
+   * @param spec what to read
+   * @param job what to compute
+   * @param <S> the per-chunk state
+   * @param <P> the result
+   * @return the result and counts
+   * @throws InterruptedException if interrupted while waiting; the run is cancelled
+   */
+  public static <S, P> FoldResult<P> run(Pool pool, Spec spec, Job<S, P> job)
+      throws InterruptedException {
+    Spec resolved = resolveFieldCount(spec);
+    int parallelism = pool.parallelism();
+    Mapper mapper = pool.with(o -> o.withChunkSize(1).withWindow(Math.max(4, 2 * parallelism)));
+    TaskFunction<FileChunk, ChunkResult<P>> task =
+        chunk -> {
+          ChunkScanner.Outcome<S> o = ChunkScanner.scan(resolved, chunk, job.start(), job::accept);
+          return new ChunkResult<>(
+              job.partial(o.state()), o.records(), o.skipped(), o.bytes(), o.bad());
+        };
+    P acc = null;
+    long records = 0;
+    long skipped = 0;
+    long bytes = 0;
+    List<BadRecord> bad = new ArrayList<>();
+    try (Results<ChunkResult<P>> results =
+        mapper.imap(task, new Chunker(resolved.files(), resolved.chunkSize(), parallelism))) {
+      for (ChunkResult<P> r : results) {
+        acc = acc == null ? r.partial() : job.merge(acc, r.partial());
+        records += r.records();
+        skipped += r.skipped();
+        bytes += r.bytes();
+        for (BadRecord b : r.bad()) {
+          if (bad.size() < resolved.maxBadSamples()) {
+            bad.add(b);
+          }
+        }
+      }
+    } catch (TaskFailedException e) {
+      if (e.getCause() instanceof MalformedRecordException m && m.badRecord() != null) {
+        throw new MalformedRecordException(withLine(m.badRecord()), e);
+      }
+      if (e.getCause() instanceof UncheckedIOException u) {
+        throw u;
+      }
+      if (e.getCause() instanceof IOException io) {
+        throw new UncheckedIOException(io);
+      }
+      throw e;
+    } catch (InputFailedException e) {
+      if (e.getCause() instanceof UncheckedIOException u) {
+        throw u;
+      }
+      throw e;
+    }
+    if (acc == null) {
+      acc = job.partial(job.start());
+    }
+    List<BadRecord> numbered = new ArrayList<>(bad.size());
+    for (BadRecord b : bad) {
+      numbered.add(withLine(b));
+    }
+    return new FoldResult<>(acc, records, skipped, bytes, numbered);
+  }
+
+  private static BadRecord withLine(BadRecord b) {
+    try {
+      return b.withLine(Chunker.lineNumber(b.file(), b.offset()));
+    } catch (IOException e) {
+      return b;
+    }
+  }
+
+  /**
+   * The spec with its expected field count decided: for CSV with count 0, the first record's (the
+   * header's, if any) of the first file that has one.
+   *
+   * @param spec the spec
+   * @return the spec with a positive count, or -1 for no check
+   */
+  public static Spec resolveFieldCount(Spec spec) {
+    if (!spec.csv()) {
+      return spec.withFieldCount(-1);
+    }
+    if (spec.fieldCount() != 0) {
+      return spec;
+    }
+    Spec probe = new Spec(spec.files(), true, spec.delimiter(), false, -1, 0, false, 0, null);
+    int[] found = {-1};
+    for (String file : spec.files()) {
+      try {
+        long size = java.nio.file.Files.size(java.nio.file.Path.of(file));
+        ChunkScanner.scan(
+            probe,
+            new FileChunk(file, 0, size),
+            found,
+            (f, r) -> {
+              f[0] = r.fieldCount();
+              throw new ChunkScanner.Stop();
+            });
+      } catch (ChunkScanner.Stop stop) {
+        break;
+      } catch (MalformedRecordException e) {
+        break; // the run itself will report it, with its position
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return spec.withFieldCount(found[0]);
+  }
+}
