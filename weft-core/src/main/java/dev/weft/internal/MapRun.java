@@ -50,6 +50,8 @@ public final class MapRun<T, R> {
   private final long window;
   private final int maxBatches;
   private final long targetBatchNanos;
+  private final long spread;
+  private final boolean guided;
   private final ChunkSizer sizer;
   private final LongSupplier batchIds;
 
@@ -95,6 +97,7 @@ public final class MapRun<T, R> {
     // many tasks may wait at once, not how many can run: capping by it would cut tiny tasks into
     // batches of a handful and pay a thread start for each.
     long spread = Math.min(parallelism, 4L * Runtime.getRuntime().availableProcessors());
+    this.spread = spread;
     long maxChunk;
     if (source.size() >= 0 && window >= source.size()) {
       maxChunk = Math.max(1, (source.size() + 4 * spread - 1) / (4 * spread));
@@ -103,6 +106,7 @@ public final class MapRun<T, R> {
     }
     this.sizer = new ChunkSizer(chunkSize, (int) Math.min(maxChunk, 1 << 20), targetBatchNanos);
     this.targetBatchNanos = targetBatchNanos;
+    this.guided = chunkSize == 0;
     // Start with as many batches in flight as the CPUs can run; widen to the engine's full
     // concurrency only once tasks prove slow (see takeSlot), so that tiny tasks on an IO pool do
     // not start thousands of one-task threads before the sizer has measured anything.
@@ -314,6 +318,13 @@ public final class MapRun<T, R> {
     while (wantMore()) {
       long room = window - (source.pulled() - delivered);
       int n = (int) Math.min(sizer.next(), room);
+      if (guided && source.size() >= 0) {
+        // Guided sizing (automatic chunks only; an explicit size is kept exactly): near the end of
+        // an input of known size, batches shrink so that the
+        // workers finish together instead of one waiting on the other's last long batch.
+        long remaining = source.size() - source.pulled();
+        n = (int) Math.min(n, Math.max(1, (remaining + 2 * spread - 1) / (2 * spread)));
+      }
       long first = source.pulled();
       List<T> items;
       try {
