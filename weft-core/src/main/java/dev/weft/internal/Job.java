@@ -17,10 +17,10 @@ import java.lang.invoke.VarHandle;
  * cancelled before a worker claims it (the canceller reports the result); RUNNING -> INTERRUPTING
  * -> INTERRUPTED when cancelled while running (the worker reports the result). Every transition out
  * of NEW and out of RUNNING is a CAS, so exactly one party reports, and the callback runs exactly
- * once. The canceller publishes INTERRUPTED only after {@code interrupt()} returned and the worker
- * waits out INTERRUPTING before it clears its interrupt status, so a cancel interrupt never leaks
- * into the next batch the same thread runs. This protocol is checked by the jcstress tests in
- * weft-jcstress.
+ * once. The canceller moves RUNNING to INTERRUPTING and interrupts while holding the job's monitor;
+ * a worker whose RUNNING to DONE move failed takes the same monitor before it clears its interrupt
+ * status, so a cancel interrupt never leaks into the next batch the same thread runs, and nobody
+ * spins. This protocol is checked by the jcstress tests in weft-jcstress.
  */
 public final class Job implements BatchControl {
   static final int NEW = 0;
@@ -89,10 +89,11 @@ public final class Job implements BatchControl {
       result = BatchRunner.run(batch, () -> stopRequested);
     } finally {
       if (!STATE.compareAndSet(this, RUNNING, DONE)) {
-        while ((int) STATE.getVolatile(this) == INTERRUPTING) {
-          // Yield, not spin: if the canceller is a virtual thread that had to unmount inside
-          // interrupt(), spinning workers could hold every carrier it needs to finish.
-          Thread.yield();
+        // A canceller moved RUNNING -> INTERRUPTING while holding this job's monitor, and holds
+        // it until its interrupt has landed: taking the monitor waits for that, blocking rather
+        // than spinning, so a virtual canceller is never starved of a carrier by this worker.
+        synchronized (this) {
+          assert (int) STATE.getVolatile(this) == INTERRUPTED;
         }
       }
       runner = null;
@@ -122,14 +123,16 @@ public final class Job implements BatchControl {
       finish(BatchResult.cancelled(batch));
       return;
     }
-    if (STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
-      try {
-        Thread t = runner;
-        if (t != null) {
-          t.interrupt();
+    synchronized (this) {
+      if (STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
+        try {
+          Thread t = runner;
+          if (t != null) {
+            t.interrupt();
+          }
+        } finally {
+          STATE.setVolatile(this, INTERRUPTED);
         }
-      } finally {
-        STATE.setVolatile(this, INTERRUPTED);
       }
     }
   }

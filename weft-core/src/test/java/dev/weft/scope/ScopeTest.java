@@ -89,15 +89,22 @@ class ScopeTest {
 
   @Test
   void failuresThatRaceTheFirstAreAttachedAsSuppressed() throws Exception {
-    AtomicInteger arrived = new AtomicInteger();
+    CountDownLatch arrived = new CountDownLatch(3);
     try (Scope scope = Scope.open()) {
       for (int i = 0; i < 3; i++) {
         int n = i;
         scope.fork(() -> {
-          // Spin rather than wait, so that the cancel's interrupt cannot stop a failure.
-          arrived.incrementAndGet();
-          while (arrived.get() < 3) {
-            Thread.yield(); // virtual threads: let the others reach the line
+          // Wait for the others, ignoring the cancel's interrupt so that every failure
+          // really happens. Block, never spin: spinning virtual threads can starve the one
+          // that has not started yet.
+          arrived.countDown();
+          while (true) {
+            try {
+              arrived.await();
+              break;
+            } catch (InterruptedException ignored) {
+              // keep waiting
+            }
           }
           throw new IllegalArgumentException("failure " + n);
         });
