@@ -5,11 +5,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.RandomAccess;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /** The map operations, shared by {@link Pool} and its option views. */
 abstract sealed class AbstractMapper implements Mapper permits Pool, AbstractMapper.View {
@@ -241,22 +238,6 @@ abstract sealed class AbstractMapper implements Mapper permits Pool, AbstractMap
     @Override
     public Iterator<E> iterator() {
       return run.iterator();
-    }
-
-    @Override
-    public Stream<E> stream() {
-      return StreamSupport.stream(
-              Spliterators.spliteratorUnknownSize(iterator(), Spliterator.ORDERED), false)
-          .onClose(this::close);
-    }
-
-    @Override
-    public List<E> toList() {
-      try (this) {
-        List<E> all = new java.util.ArrayList<>();
-        iterator().forEachRemaining(all::add);
-        return all;
-      }
     }
 
     @Override

@@ -1,9 +1,13 @@
 package dev.weft;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.CancellationException;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * The results of a streaming map ({@link Pool#imap}, {@link Pool#imapUnordered} and their {@code
@@ -43,14 +47,24 @@ public interface Results<R> extends Iterable<R>, AutoCloseable {
    *
    * @return a stream over the results
    */
-  Stream<R> stream();
+  default Stream<R> stream() {
+    return StreamSupport.stream(
+            Spliterators.spliteratorUnknownSize(iterator(), Spliterator.ORDERED), false)
+        .onClose(this::close);
+  }
 
   /**
    * Consumes every result into a list, then closes.
    *
    * @return the results in this call's order
    */
-  List<R> toList();
+  default List<R> toList() {
+    try (this) {
+      List<R> all = new ArrayList<>();
+      iterator().forEachRemaining(all::add);
+      return all;
+    }
+  }
 
   /** Cancels whatever has not been consumed. Idempotent; does not wait for running tasks. */
   @Override

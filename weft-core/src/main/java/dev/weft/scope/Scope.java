@@ -11,8 +11,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -22,8 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * A structured task group on virtual threads: subtasks are forked inside a try-with-resources block
@@ -601,22 +597,6 @@ public final class Scope implements AutoCloseable {
     }
 
     @Override
-    public Stream<Subtask<T>> stream() {
-      return StreamSupport.stream(
-              Spliterators.spliteratorUnknownSize(iterator(), Spliterator.ORDERED), false)
-          .onClose(this::close);
-    }
-
-    @Override
-    public List<Subtask<T>> toList() {
-      try (this) {
-        List<Subtask<T>> all = new ArrayList<>();
-        iterator().forEachRemaining(all::add);
-        return all;
-      }
-    }
-
-    @Override
     public void close() {
       scope.close();
     }
@@ -644,22 +624,6 @@ public final class Scope implements AutoCloseable {
           return it.next().get();
         }
       };
-    }
-
-    @Override
-    public Stream<Future<T>> stream() {
-      return StreamSupport.stream(
-              Spliterators.spliteratorUnknownSize(iterator(), Spliterator.ORDERED), false)
-          .onClose(this::close);
-    }
-
-    @Override
-    public List<Future<T>> toList() {
-      try (this) {
-        List<Future<T>> all = new ArrayList<>();
-        iterator().forEachRemaining(all::add);
-        return all;
-      }
     }
 
     @Override
