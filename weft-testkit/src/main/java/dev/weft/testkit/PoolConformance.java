@@ -595,20 +595,24 @@ public abstract class PoolConformance {
     pool.close();
   }
 
+  /** Starts a thread that shuts the pool down as soon as {@code started} opens. */
+  private static Thread shutdownNowOnce(CountDownLatch started, Pool pool) {
+    return Thread.ofPlatform()
+        .start(() -> {
+          try {
+            started.await();
+          } catch (InterruptedException e) {
+            return;
+          }
+          pool.shutdownNow();
+        });
+  }
+
   @Test
   void shutdownNowUnderACollectingMapReportsCancelledOutcomes() throws Exception {
     CountDownLatch started = new CountDownLatch(4);
     Pool pool = newPool(4);
-    Thread stopper =
-        Thread.ofPlatform()
-            .start(() -> {
-              try {
-                started.await();
-              } catch (InterruptedException e) {
-                return;
-              }
-              pool.shutdownNow();
-            });
+    Thread stopper = shutdownNowOnce(started, pool);
     // All four tasks are running when the pool is shut down under the call.
     List<Outcome<Integer, Integer>> outcomes =
         pool.with(o -> o.withChunkSize(1))
@@ -628,16 +632,7 @@ public abstract class PoolConformance {
   void aFailFastMapWhosePoolIsShutDownUnderItThrowsCancellation() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     Pool pool = newPool(2);
-    Thread stopper =
-        Thread.ofPlatform()
-            .start(() -> {
-              try {
-                started.await();
-              } catch (InterruptedException e) {
-                return;
-              }
-              pool.shutdownNow();
-            });
+    Thread stopper = shutdownNowOnce(started, pool);
     assertThatThrownBy(() ->
             pool.with(o -> o.withChunkSize(1))
                 .map(
