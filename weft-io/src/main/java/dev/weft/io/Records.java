@@ -145,18 +145,7 @@ public final class Records {
     if (delimiter >= 0x80 || delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
       throw new IllegalArgumentException("the delimiter must be one ASCII character: " + delimiter);
     }
-    Spec s = spec;
-    return with(
-        new Spec(
-            s.files(),
-            s.csv(),
-            (byte) delimiter,
-            s.header(),
-            s.fieldCount(),
-            s.chunkSize(),
-            s.skipBad(),
-            s.maxBadSamples(),
-            s.filter()));
+    return with(spec.withDelimiter((byte) delimiter));
   }
 
   /**
@@ -167,18 +156,7 @@ public final class Records {
    * @return the new records
    */
   public Records header(boolean header) {
-    Spec s = spec;
-    return with(
-        new Spec(
-            s.files(),
-            s.csv(),
-            s.delimiter(),
-            header,
-            s.fieldCount(),
-            s.chunkSize(),
-            s.skipBad(),
-            s.maxBadSamples(),
-            s.filter()));
+    return with(spec.withHeader(header));
   }
 
   /**
@@ -207,18 +185,7 @@ public final class Records {
     if (bytes < 0) {
       throw new IllegalArgumentException("chunk size must be 0 (automatic) or positive: " + bytes);
     }
-    Spec s = spec;
-    return with(
-        new Spec(
-            s.files(),
-            s.csv(),
-            s.delimiter(),
-            s.header(),
-            s.fieldCount(),
-            bytes,
-            s.skipBad(),
-            s.maxBadSamples(),
-            s.filter()));
+    return with(spec.withChunkSize(bytes));
   }
 
   /**
@@ -240,18 +207,7 @@ public final class Records {
     if (report < 0) {
       throw new IllegalArgumentException("report must not be negative: " + report);
     }
-    Spec s = spec;
-    return with(
-        new Spec(
-            s.files(),
-            s.csv(),
-            s.delimiter(),
-            s.header(),
-            s.fieldCount(),
-            s.chunkSize(),
-            true,
-            report,
-            s.filter()));
+    return with(spec.withSkipBad(report));
   }
 
   /**
@@ -264,18 +220,7 @@ public final class Records {
     Objects.requireNonNull(predicate, "predicate");
     RowPredicate before = spec.filter();
     RowPredicate combined = before == null ? predicate : r -> before.test(r) && predicate.test(r);
-    Spec s = spec;
-    return with(
-        new Spec(
-            s.files(),
-            s.csv(),
-            s.delimiter(),
-            s.header(),
-            s.fieldCount(),
-            s.chunkSize(),
-            s.skipBad(),
-            s.maxBadSamples(),
-            combined));
+    return with(spec.withFilter(combined));
   }
 
   /**

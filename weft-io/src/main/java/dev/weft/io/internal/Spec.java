@@ -35,6 +35,27 @@ public record Spec(
   }
 
   /**
+   * With another delimiter.
+   *
+   * @param d the delimiter byte
+   * @return the new spec
+   */
+  public Spec withDelimiter(byte d) {
+    return new Spec(files, csv, d, header, fieldCount, chunkSize, skipBad, maxBadSamples, filter);
+  }
+
+  /**
+   * With or without a header line.
+   *
+   * @param h whether the first line of each file is a header
+   * @return the new spec
+   */
+  public Spec withHeader(boolean h) {
+    return new Spec(
+        files, csv, delimiter, h, fieldCount, chunkSize, skipBad, maxBadSamples, filter);
+  }
+
+  /**
    * With another expected field count.
    *
    * @param n the count
@@ -42,5 +63,37 @@ public record Spec(
    */
   public Spec withFieldCount(int n) {
     return new Spec(files, csv, delimiter, header, n, chunkSize, skipBad, maxBadSamples, filter);
+  }
+
+  /**
+   * With another chunk size.
+   *
+   * @param bytes the chunk size, 0 for automatic
+   * @return the new spec
+   */
+  public Spec withChunkSize(long bytes) {
+    return new Spec(
+        files, csv, delimiter, header, fieldCount, bytes, skipBad, maxBadSamples, filter);
+  }
+
+  /**
+   * Skipping malformed records, reporting the first few.
+   *
+   * @param report how many skipped records to report
+   * @return the new spec
+   */
+  public Spec withSkipBad(int report) {
+    return new Spec(files, csv, delimiter, header, fieldCount, chunkSize, true, report, filter);
+  }
+
+  /**
+   * With another record filter.
+   *
+   * @param f the filter, or null for all records
+   * @return the new spec
+   */
+  public Spec withFilter(RowPredicate f) {
+    return new Spec(
+        files, csv, delimiter, header, fieldCount, chunkSize, skipBad, maxBadSamples, f);
   }
 }
