@@ -34,7 +34,9 @@ weft_find_jdk() {
   return 1
 }
 
-if weft_jdk_home=$(weft_find_jdk); then
+# The folder patterns above need globbing, which the Maven wrapper turns off (set -f); the
+# command substitution runs in a subshell, so turning it back on there leaves the caller's setting.
+if weft_jdk_home=$(set +f; weft_find_jdk); then
   JAVA_HOME=$weft_jdk_home
   export JAVA_HOME
   unset weft_jdk_home
