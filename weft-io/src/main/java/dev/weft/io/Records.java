@@ -47,9 +47,15 @@ import java.util.stream.StreamSupport;
  */
 public final class Records {
   private final Spec spec;
+  private final Progress progress;
 
   private Records(Spec spec) {
+    this(spec, null);
+  }
+
+  private Records(Spec spec, Progress progress) {
     this.spec = spec;
+    this.progress = progress;
   }
 
   /**
@@ -132,7 +138,17 @@ public final class Records {
   }
 
   private Records with(Spec s) {
-    return new Records(s);
+    return new Records(s, progress);
+  }
+
+  /**
+   * Reports progress to a listener during each run (see {@link Progress} for when and where).
+   *
+   * @param listener the listener, or null for none
+   * @return the new records
+   */
+  public Records onProgress(Progress listener) {
+    return new Records(spec, listener);
   }
 
   /**
@@ -252,7 +268,7 @@ public final class Records {
    * @throws MalformedRecordException for a malformed record, unless skipping
    */
   public FoldResult<Long> count(Pool pool) throws InterruptedException {
-    return Runner.run(pool, spec, Job.count());
+    return Runner.run(pool, spec, progress, Job.count());
   }
 
   /**
@@ -276,7 +292,7 @@ public final class Records {
    * @throws InterruptedException if interrupted while waiting
    */
   public FoldResult<Stats> stats(Pool pool, RowToDouble value) throws InterruptedException {
-    FoldResult<StatsAccumulator> r = Runner.run(pool, spec, Job.stats(value));
+    FoldResult<StatsAccumulator> r = Runner.run(pool, spec, progress, Job.stats(value));
     return map(r, r.value().toStats());
   }
 
@@ -292,7 +308,7 @@ public final class Records {
   public FoldResult<SortedMap<String, Stats>> statsBy(Pool pool, int keyField, int valueField)
       throws InterruptedException {
     FoldResult<HashMap<String, StatsAccumulator>> r =
-        Runner.run(pool, spec, Job.statsBy(keyField, valueField));
+        Runner.run(pool, spec, progress, Job.statsBy(keyField, valueField));
     TreeMap<String, Stats> sorted = new TreeMap<>();
     for (Map.Entry<String, StatsAccumulator> e : r.value().entrySet()) {
       sorted.put(e.getKey(), e.getValue().toStats());
@@ -323,7 +339,7 @@ public final class Records {
    * @throws InterruptedException if interrupted while waiting
    */
   public <A> FoldResult<A> fold(Pool pool, Fold<A> fold) throws InterruptedException {
-    return Runner.run(pool, spec, Job.fold(fold));
+    return Runner.run(pool, spec, progress, Job.fold(fold));
   }
 
   /**
@@ -338,7 +354,7 @@ public final class Records {
    */
   public <A> FoldResult<SortedMap<String, A>> foldBy(Pool pool, int keyField, Fold<A> fold)
       throws InterruptedException {
-    FoldResult<HashMap<String, A>> r = Runner.run(pool, spec, Job.foldBy(keyField, fold));
+    FoldResult<HashMap<String, A>> r = Runner.run(pool, spec, progress, Job.foldBy(keyField, fold));
     return map(r, new TreeMap<>(r.value()));
   }
 

@@ -61,6 +61,40 @@ class RecordsTest {
   }
 
   @Test
+  void progressGrowsInFileOrderToTheTotalOnTheCallingThread() throws Exception {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 1000; i++) {
+      sb.append("k").append(i % 7).append(';').append(i).append('\n');
+    }
+    Path a = file("a.csv", sb.toString());
+    Path b = file("b.csv", sb.toString());
+    long total = Files.size(a) + Files.size(b);
+    List<long[]> seen = new ArrayList<>();
+    Thread caller = Thread.currentThread();
+    Records r =
+        Records.csv(List.of(a, b))
+            .delimiter(';')
+            .chunkSize(500)
+            .onProgress((done, all) -> {
+              assertThat(Thread.currentThread()).isSameAs(caller);
+              seen.add(new long[] {done, all});
+            });
+    assertThat(r.count(pool).value()).isEqualTo(2000);
+    assertThat(seen).hasSizeGreaterThan(10);
+    for (int i = 0; i < seen.size(); i++) {
+      assertThat(seen.get(i)[1]).isEqualTo(total);
+      if (i > 0) {
+        assertThat(seen.get(i)[0]).isGreaterThan(seen.get(i - 1)[0]);
+      }
+    }
+    assertThat(seen.getLast()[0]).isEqualTo(total);
+    // A setting made after onProgress keeps the listener.
+    seen.clear();
+    r.header(false).count(pool);
+    assertThat(seen.getLast()[0]).isEqualTo(total);
+  }
+
+  @Test
   void anEmptyFileHasNoRecords() throws Exception {
     Records r = Records.csv(file("e.csv", ""));
     assertThat(r.count(pool).value()).isZero();

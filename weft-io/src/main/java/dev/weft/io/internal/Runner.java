@@ -10,6 +10,7 @@ import dev.weft.io.BadRecord;
 import dev.weft.io.FileChunk;
 import dev.weft.io.FoldResult;
 import dev.weft.io.MalformedRecordException;
+import dev.weft.io.Progress;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -42,13 +43,14 @@ public final class Runner {
    *
    * @param pool the pool
    * @param spec what to read
+   * @param progress told after each merged chunk, or null
    * @param job what to compute
    * @param <S> the per-chunk state
    * @param <P> the result
    * @return the result and counts
    * @throws InterruptedException if interrupted while waiting; the run is cancelled
    */
-  public static <S, P> FoldResult<P> run(Pool pool, Spec spec, Job<S, P> job)
+  public static <S, P> FoldResult<P> run(Pool pool, Spec spec, Progress progress, Job<S, P> job)
       throws InterruptedException {
     Spec resolved = resolveFieldCount(spec);
     int parallelism = pool.parallelism();
@@ -64,6 +66,7 @@ public final class Runner {
     long skipped = 0;
     long bytes = 0;
     List<BadRecord> bad = new ArrayList<>();
+    long total = progress == null ? 0 : totalBytes(resolved.files());
     try (Results<ChunkResult<P>> results =
         mapper.imap(task, new Chunker(resolved.files(), resolved.chunkSize(), parallelism))) {
       for (ChunkResult<P> r : results) {
@@ -71,6 +74,9 @@ public final class Runner {
         records += r.records();
         skipped += r.skipped();
         bytes += r.bytes();
+        if (progress != null) {
+          progress.update(bytes, total);
+        }
         for (BadRecord b : r.bad()) {
           if (bad.size() < resolved.maxBadSamples()) {
             bad.add(b);
@@ -102,6 +108,18 @@ public final class Runner {
       numbered.add(withLine(b));
     }
     return new FoldResult<>(acc, records, skipped, bytes, numbered);
+  }
+
+  private static long totalBytes(List<String> files) {
+    long total = 0;
+    for (String f : files) {
+      try {
+        total += java.nio.file.Files.size(java.nio.file.Path.of(f));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return total;
   }
 
   private static BadRecord withLine(BadRecord b) {
