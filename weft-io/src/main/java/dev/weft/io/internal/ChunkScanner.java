@@ -137,31 +137,50 @@ public final class ChunkScanner {
       long end = chunk.end();
       byte[] buf = new byte[(int) Math.max(16, Math.min(BUFFER, chunk.length()))];
       view.buf = buf;
+      final boolean csv = spec.csv();
+      final byte d = spec.delimiter();
       long base = pos;
       int lineStart = 0;
       int limit = 0;
-      int scan = 0;
-      int high = 0;
       while (true) {
-        int nl = -1;
-        for (int i = scan; i < limit; i++) {
-          byte c = buf[i];
-          high |= c;
-          if (c == '\n') {
-            nl = i;
-            break;
+        // One pass over the line finds its end and, for CSV, its delimiters. A line the buffer
+        // cuts is scanned again from its start after the refill (once per buffer, so cheap).
+        int i = lineStart;
+        int high = 0;
+        boolean quote = false;
+        int fieldStart = i;
+        view.clear();
+        if (csv) {
+          for (; i < limit; i++) {
+            byte c = buf[i];
+            if (c == '\n') {
+              break;
+            }
+            high |= c;
+            if (c == d) {
+              view.add(fieldStart, i);
+              fieldStart = i + 1;
+            } else if (c == '"') {
+              quote = true;
+            }
+          }
+        } else {
+          for (; i < limit; i++) {
+            byte c = buf[i];
+            if (c == '\n') {
+              break;
+            }
+            high |= c;
           }
         }
-        if (nl >= 0) {
-          line(buf, lineStart, nl, base + lineStart, high < 0);
-          lineStart = nl + 1;
-          scan = lineStart;
-          high = 0;
+        if (i < limit) {
+          line(buf, lineStart, fieldStart, i, base + lineStart, high < 0, quote);
+          lineStart = i + 1;
           continue;
         }
         if (pos >= end) {
           if (lineStart < limit) {
-            line(buf, lineStart, limit, base + lineStart, high < 0);
+            line(buf, lineStart, fieldStart, limit, base + lineStart, high < 0, quote);
           }
           break;
         }
@@ -182,7 +201,6 @@ public final class ChunkScanner {
           buf = java.util.Arrays.copyOf(buf, Math.min(MAX_LINE, buf.length * 2));
           view.buf = buf;
         }
-        scan = limit;
         int n = (int) Math.min(buf.length - limit, end - pos);
         read(pos, buf, limit, n);
         pos += n;
@@ -207,13 +225,19 @@ public final class ChunkScanner {
       }
     }
 
-    /** One line, {@code buf[from, to)} without the {@code '\n'}. */
-    private void line(byte[] buf, int from, int to, long offset, boolean nonAscii)
+    /**
+     * One line, {@code buf[from, to)} without the {@code '\n'}. For CSV the scan has already split
+     * the fields before {@code lastField}, unless the line has a quote; the rest of the work on an
+     * ordinary line is closing the last field.
+     */
+    private void line(
+        byte[] buf, int from, int lastField, int to, long offset, boolean nonAscii, boolean quote)
         throws Exception {
       int rawLength = to - from;
       if (to > from && buf[to - 1] == '\r') {
         to--;
       }
+      boolean split = spec.csv() && !quote;
       if (atFileStart) {
         atFileStart = false;
         if (to - from >= 3
@@ -221,6 +245,7 @@ public final class ChunkScanner {
             && buf[from + 1] == (byte) 0xBB
             && buf[from + 2] == (byte) 0xBF) {
           from += 3;
+          split = false; // the first field starts later: split again below
         }
       }
       if (headerPending) {
@@ -235,7 +260,11 @@ public final class ChunkScanner {
           throw new MalformedRecordException("invalid UTF-8");
         }
         view.offset = offset;
-        view.parse(from, to);
+        if (split) {
+          view.add(lastField, to);
+        } else {
+          view.parse(from, to);
+        }
         if (expected > 0 && view.fieldCount() != expected) {
           throw new MalformedRecordException(
               "expected " + expected + " fields, found " + view.fieldCount());

@@ -22,7 +22,7 @@ public final class ExactSum implements Serializable {
   private static final java.math.BigDecimal TWO_TO_MINUS_64 =
       new java.math.BigDecimal(Math.scalb(1.0, -64));
 
-  // The fast path: the exact sum of every input that is a multiple of 2^-64 below 2^62 in
+  // The fast path: the exact sum of every input that is a multiple of 2^-64 below 2^52 in
   // magnitude (nearly all data from text: 0.1 is 0x1.999999999999ap-4), as a 192-bit two's
   // complement integer in units of 2^-64, high word w2. 2^63 such inputs cannot overflow it.
   private long w0;
@@ -57,49 +57,30 @@ public final class ExactSum implements Serializable {
   private boolean addFixed(double value) {
     long bits = Double.doubleToRawLongBits(value);
     int exp = (int) ((bits >>> 52) & 0x7FF);
-    if (exp == 0) {
-      return false; // subnormal
+    int shift = exp - 1075 + 64; // value = mant * 2^(shift - 64)
+    if (exp == 0 || shift < 0 || shift > 63) {
+      return false; // subnormal, or outside the fast path's range
     }
     long mant = (bits & ((1L << 52) - 1)) | (1L << 52);
-    int shift = exp - 1075 + 64; // value = mant * 2^(shift - 64)
-    if (shift < 0 || shift > 73) {
-      return false;
-    }
-    long lo;
-    long hi;
-    if (shift == 0) {
-      lo = mant;
-      hi = 0;
-    } else if (shift < 64) {
-      lo = mant << shift;
-      hi = mant >>> (64 - shift);
-    } else {
-      lo = 0;
-      hi = mant << (shift - 64);
-    }
-    if (bits < 0) {
-      long n0 = w0 - lo;
-      long b0 = Long.compareUnsigned(w0, lo) < 0 ? 1 : 0;
-      long n1 = w1 - hi;
-      long b1 = Long.compareUnsigned(w1, hi) < 0 ? 1 : 0;
-      long n1b = n1 - b0;
-      long b2 = (b0 == 1 && n1 == 0) ? 1 : 0;
-      w0 = n0;
-      w1 = n1b;
-      w2 -= b1 + b2;
-    } else {
-      addWords(lo, hi, 0);
-    }
+    // Without branches, since the sign of data is rarely predictable: the magnitude as a 128-bit
+    // (hi:lo), negated in two's complement when the sign bit s is set, sign-extended into w2.
+    long lo = mant << shift;
+    long hi = (mant >>> 1) >>> (63 - shift);
+    long s = bits >> 63;
+    long loZero = ~(lo | -lo) >>> 63; // 1 when lo == 0: the negation carries into hi
+    lo = (lo ^ s) - s;
+    hi = (hi ^ s) + (-s & loZero);
+    addWords(lo, hi, s);
     return true;
   }
 
   private void addWords(long lo, long hi, long top) {
     long n0 = w0 + lo;
-    long c0 = Long.compareUnsigned(n0, w0) < 0 ? 1 : 0;
+    long c0 = ((w0 & lo) | ((w0 | lo) & ~n0)) >>> 63;
     long n1 = w1 + hi;
-    long c1 = Long.compareUnsigned(n1, w1) < 0 ? 1 : 0;
+    long c1 = ((w1 & hi) | ((w1 | hi) & ~n1)) >>> 63;
     long n1b = n1 + c0;
-    long c2 = (c0 == 1 && n1b == 0) ? 1 : 0;
+    long c2 = (n1 & ~n1b) >>> 63; // n1 + 1 wrapped only from all ones
     w0 = n0;
     w1 = n1b;
     w2 += top + c1 + c2;

@@ -9,20 +9,31 @@ import java.util.function.BiConsumer;
  * record: the key's String is made once per distinct key per chunk. Open addressing, linear
  * probing, power-of-two capacity, load at most one half. Not thread-safe: one per chunk.
  *
+ * <p>Implementation note: a lookup costs the same for every key of up to 16 bytes, with no loop
+ * over the bytes: the key's first and last eight bytes are read as two little-endian words (they
+ * overlap for keys under 16 bytes; a key under 8 bytes is one masked word), the hash mixes the two
+ * words and the length, and an entry matches when length and words are equal. Longer keys also
+ * compare their middle bytes. Reading a whole word needs eight readable bytes from the key's start;
+ * near the end of an array the bytes are gathered one by one instead.
+ *
  * @param <V> the value type
  */
 public final class KeyTable<V> {
   /** One key and its value. */
   public static final class Entry<V> {
     final byte[] bytes;
+    final long first;
+    final long last;
     final int hash;
     final String key;
 
     /** The value; the caller sets it. */
     public V value;
 
-    Entry(byte[] bytes, int hash) {
+    Entry(byte[] bytes, long first, long last, int hash) {
       this.bytes = bytes;
+      this.first = first;
+      this.last = last;
       this.hash = hash;
       this.key = new String(bytes, StandardCharsets.UTF_8);
     }
@@ -54,24 +65,43 @@ public final class KeyTable<V> {
    * @return the entry
    */
   public Entry<V> entry(byte[] b, int from, int to) {
-    int h = hash(b, from, to);
-    int mask = slots.length - 1;
+    int len = to - from;
+    long first;
+    long last;
+    if (len >= 8) {
+      first = Bytes.word(b, from);
+      last = Bytes.word(b, to - 8);
+    } else {
+      first = len == 0 ? 0 : Bytes.word(b, from) & Bytes.low(len);
+      last = 0;
+    }
+    long x = (first ^ Long.rotateLeft(last, 29) ^ len) * 0x9E3779B97F4A7C15L;
+    int h = (int) (x >>> 32);
+    Entry<V>[] s = slots;
+    int mask = s.length - 1;
     int i = h & mask;
     while (true) {
-      Entry<V> e = slots[i];
+      Entry<V> e = s[i];
       if (e == null) {
-        e = new Entry<>(Arrays.copyOfRange(b, from, to), h);
-        slots[i] = e;
-        if (++size * 2 > slots.length) {
-          grow();
-        }
-        return e;
+        return add(i, b, from, to, first, last, h);
       }
-      if (e.hash == h && Arrays.equals(e.bytes, 0, e.bytes.length, b, from, to)) {
+      if (e.first == first
+          && e.last == last
+          && e.bytes.length == len
+          && (len <= 16 || Arrays.equals(e.bytes, 8, len - 8, b, from + 8, to - 8))) {
         return e;
       }
       i = (i + 1) & mask;
     }
+  }
+
+  private Entry<V> add(int i, byte[] b, int from, int to, long first, long last, int h) {
+    Entry<V> e = new Entry<>(Arrays.copyOfRange(b, from, to), first, last, h);
+    slots[i] = e;
+    if (++size * 2 > slots.length) {
+      grow();
+    }
+    return e;
   }
 
   private void grow() {
@@ -100,13 +130,5 @@ public final class KeyTable<V> {
         action.accept(e.key, e.value);
       }
     }
-  }
-
-  private static int hash(byte[] b, int from, int to) {
-    int h = 1;
-    for (int i = from; i < to; i++) {
-      h = 31 * h + b[i];
-    }
-    return h ^ (h >>> 16);
   }
 }

@@ -62,6 +62,58 @@ public final class Numbers {
    */
   public static double parseDouble(byte[] b, int from, int to) {
     int i = from;
+    if (i < to && (b[i] == '-' || b[i] == '+')) {
+      i++;
+    }
+    int n = to - i;
+    if (n >= 1 && n <= 8) {
+      double v = shortDecimal(b, i, n);
+      if (v >= 0) {
+        return b[from] == '-' ? -v : v;
+      }
+    }
+    return general(b, from, to);
+  }
+
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGH = 0x8080808080808080L;
+
+  /**
+   * The value of {@code n <= 8} bytes of the form {@code digits[.digits]} (at least one digit), or
+   * -1 for anything else. Word at a time, without a branch that depends on where the point is: the
+   * point is found with a zero-byte test, squeezed out, the digits checked by two subtractions and
+   * combined by three multiply-adds (two, then four, then eight digits at a time).
+   */
+  private static double shortDecimal(byte[] b, int i, int n) {
+    long keep = Bytes.low(n);
+    long w = Bytes.word(b, i) & keep;
+    long x = w ^ (ONES * '.');
+    long dots = ~(((x & ~HIGH) + ~HIGH) | x | ~HIGH) & keep; // the high bit of each '.' byte
+    int p = Long.numberOfTrailingZeros(dots) >>> 3; // 8 when there is none
+    long before = Bytes.low(Math.min(p, 8));
+    long digits = dots == 0 ? w : (w & before) | ((w >>> 8) & ~before);
+    int k = dots == 0 ? n : n - 1;
+    if (k == 0) {
+      return -1;
+    }
+    long mask = Bytes.low(k);
+    long h = HIGH & mask;
+    if ((digits & h) != 0
+        || (((digits | h) - (ONES * '0' & mask)) & h) != h
+        || (((digits | h) - (ONES * ('9' + 1) & mask)) & h) != 0) {
+      return -1; // a byte that is not a digit, or a second point
+    }
+    long v = (digits - (ONES * '0' & mask)) << (8 * (8 - k)); // most significant digit lowest
+    v = (v * 10 + (v >>> 8)) & 0x00FF00FF00FF00FFL;
+    v = (v * 100 + (v >>> 16)) & 0x0000FFFF0000FFFFL;
+    v = (v * 10000 + (v >>> 32)) & 0xFFFFFFFFL;
+    int fraction = dots == 0 ? 0 : n - 1 - p;
+    // Both operands are exact doubles, so one correctly rounded division is the exact answer.
+    return v / POW10[fraction];
+  }
+
+  private static double general(byte[] b, int from, int to) {
+    int i = from;
     boolean neg = false;
     if (i < to && (b[i] == '-' || b[i] == '+')) {
       neg = b[i] == '-';

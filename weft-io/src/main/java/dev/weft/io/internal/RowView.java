@@ -27,6 +27,11 @@ final class RowView implements Row {
     this.delimiter = delimiter;
   }
 
+  /** Forgets the fields. */
+  void clear() {
+    count = 0;
+  }
+
   /** Splits {@code buf[from, to)}, one line without its line end, into fields. */
   void parse(int from, int to) {
     count = 0;
@@ -82,7 +87,8 @@ final class RowView implements Row {
     }
   }
 
-  private void add(int from, int to) {
+  /** Adds a field {@code buf[from, to)}. */
+  void add(int from, int to) {
     if (count == starts.length) {
       starts = Arrays.copyOf(starts, count * 2);
       ends = Arrays.copyOf(ends, count * 2);
