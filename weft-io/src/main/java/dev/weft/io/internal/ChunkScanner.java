@@ -11,7 +11,10 @@ import java.io.Serializable;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,6 +32,11 @@ import java.util.List;
  * #BUFFER} bytes (grown only for a longer line, up to {@link #MAX_LINE}), so a worker's heap use
  * does not depend on the chunk size. Invariant: {@code buf[lineStart, limit)} holds the unconsumed
  * bytes, and {@code base + i} is the file offset of {@code buf[i]}.
+ *
+ * <p>The scan reads eight bytes at a time and steps only from one byte that matters (line end,
+ * delimiter, quote) to the next, found with zero-byte masks. UTF-8 is validated per read, not per
+ * line, skipping ASCII a word at a time; only when a read is not valid as a whole are the lines
+ * from there on checked one by one, so that the bad one is named.
  */
 public final class ChunkScanner {
   private ChunkScanner() {}
@@ -38,6 +46,12 @@ public final class ChunkScanner {
   static final int MAX_LINE = 1 << 26;
   private static final int SAMPLE_BYTES = 800;
   private static final int SAMPLE_CHARS = 200;
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGH = 0x8080808080808080L;
+  private static final long NEWLINES = ONES * '\n';
+  private static final long QUOTES = ONES * '"';
+  private static final VarHandle WORD =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /**
    * Takes one record.
@@ -110,6 +124,7 @@ public final class ChunkScanner {
     final int expected;
     boolean headerPending;
     boolean atFileStart;
+    boolean checkLines; // validate each line's UTF-8 on its own
     long records;
     long skipped;
     final List<BadRecord> bad = new ArrayList<>();
@@ -135,52 +150,55 @@ public final class ChunkScanner {
     Outcome<S> run() throws Exception {
       long pos = chunk.start();
       long end = chunk.end();
-      byte[] buf = new byte[(int) Math.max(16, Math.min(BUFFER, chunk.length()))];
+      int cap = (int) Math.max(16, Math.min(BUFFER, chunk.length()));
+      byte[] buf = new byte[cap + Long.BYTES]; // a word read at any i < limit stays inside
       view.buf = buf;
       final boolean csv = spec.csv();
-      final byte d = spec.delimiter();
+      final long delimiters = ONES * (spec.delimiter() & 0xFF);
       long base = pos;
       int lineStart = 0;
       int limit = 0;
+      int i = 0;
+      int fieldStart = 0;
+      boolean quote = false;
+      int utf8 = Utf8.START;
       while (true) {
-        // One pass over the line finds its end and, for CSV, its delimiters. A line the buffer
-        // cuts is scanned again from its start after the refill (once per buffer, so cheap).
-        int i = lineStart;
-        int high = 0;
-        boolean quote = false;
-        int fieldStart = i;
-        view.clear();
-        if (csv) {
-          for (; i < limit; i++) {
-            byte c = buf[i];
-            if (c == '\n') {
-              break;
-            }
-            high |= c;
-            if (c == d) {
-              view.add(fieldStart, i);
-              fieldStart = i + 1;
-            } else if (c == '"') {
-              quote = true;
-            }
+        // From each structural byte (line end, delimiter, quote) to the next, eight bytes at a
+        // time: one step per field, not per byte or per word, so the branches follow the record's
+        // shape and predict well. Only the lowest match of a mask is used: it is exact. Bytes
+        // past limit are stale and masked off.
+        while (i < limit) {
+          long w = (long) WORD.get(buf, i);
+          long m =
+              csv
+                  ? first(w ^ NEWLINES) | first(w ^ delimiters) | first(w ^ QUOTES)
+                  : first(w ^ NEWLINES);
+          if (limit - i < 8) {
+            m &= -1L >>> (64 - 8 * (limit - i));
           }
-        } else {
-          for (; i < limit; i++) {
-            byte c = buf[i];
-            if (c == '\n') {
-              break;
-            }
-            high |= c;
+          if (m == 0) {
+            i += 8;
+            continue;
           }
-        }
-        if (i < limit) {
-          line(buf, lineStart, fieldStart, i, base + lineStart, high < 0, quote);
-          lineStart = i + 1;
-          continue;
+          int k = i + (Long.numberOfTrailingZeros(m) >>> 3);
+          byte c = buf[k];
+          if (c == '\n') {
+            line(buf, lineStart, fieldStart, k, base + lineStart, quote);
+            lineStart = k + 1;
+            fieldStart = lineStart;
+            quote = false;
+            view.clear();
+          } else if (c == '"') {
+            quote = true;
+          } else {
+            view.add(fieldStart, k);
+            fieldStart = k + 1;
+          }
+          i = k + 1;
         }
         if (pos >= end) {
           if (lineStart < limit) {
-            line(buf, lineStart, fieldStart, limit, base + lineStart, high < 0, quote);
+            line(buf, lineStart, fieldStart, limit, base + lineStart, quote);
           }
           break;
         }
@@ -192,21 +210,39 @@ public final class ChunkScanner {
           base += lineStart;
           limit -= lineStart;
           lineStart = 0;
-        } else if (limit == buf.length) {
-          if (buf.length >= MAX_LINE) {
+        } else if (limit == cap) {
+          if (cap >= MAX_LINE) {
             throw new MalformedRecordException(
                 new BadRecord(chunk.file(), 0, base, "line longer than " + MAX_LINE + " bytes", ""),
                 null);
           }
-          buf = java.util.Arrays.copyOf(buf, Math.min(MAX_LINE, buf.length * 2));
+          cap = Math.min(MAX_LINE, cap * 2);
+          buf = java.util.Arrays.copyOf(buf, cap + Long.BYTES);
           view.buf = buf;
         }
-        int n = (int) Math.min(buf.length - limit, end - pos);
+        int n = (int) Math.min(cap - limit, end - pos);
         read(pos, buf, limit, n);
+        utf8 = Utf8.resume(buf, limit, limit + n, utf8);
         pos += n;
         limit += n;
+        // The new bytes are valid UTF-8 as a whole, or some line needs checking on its own: from
+        // here on (lines already handed over were checked), or the last one if it ends inside a
+        // character. The unfinished line is scanned again from its start, once per refill.
+        checkLines |= utf8 == Utf8.FAILED || (pos >= end && utf8 != Utf8.START);
+        i = lineStart;
+        fieldStart = lineStart;
+        quote = false;
+        view.clear();
       }
       return new Outcome<>(state, records, skipped, chunk.length(), bad);
+    }
+
+    /**
+     * The high bit of the zero bytes of {@code x}: exact for the lowest, while a byte above a zero
+     * byte may show as zero too (the borrow), so only the lowest is used.
+     */
+    private static long first(long x) {
+      return (x - ONES) & ~x & HIGH;
     }
 
     private void read(long filePos, byte[] dst, int off, int len) throws IOException {
@@ -230,8 +266,7 @@ public final class ChunkScanner {
      * the fields before {@code lastField}, unless the line has a quote; the rest of the work on an
      * ordinary line is closing the last field.
      */
-    private void line(
-        byte[] buf, int from, int lastField, int to, long offset, boolean nonAscii, boolean quote)
+    private void line(byte[] buf, int from, int lastField, int to, long offset, boolean quote)
         throws Exception {
       int rawLength = to - from;
       if (to > from && buf[to - 1] == '\r') {
@@ -256,7 +291,7 @@ public final class ChunkScanner {
         return;
       }
       try {
-        if (nonAscii && !Utf8.valid(buf, from, to)) {
+        if (checkLines && !Utf8.valid(buf, from, to)) {
           throw new MalformedRecordException("invalid UTF-8");
         }
         view.offset = offset;

@@ -85,4 +85,130 @@ public final class Utf8 {
     }
     return state == ACCEPT;
   }
+
+  /** The state {@link #resume} starts from and ends in between whole characters. */
+  static final int START = ACCEPT;
+
+  /** The state {@link #resume} returns, and keeps, once the bytes are not UTF-8. */
+  static final int FAILED = REJECT * 6;
+
+  /**
+   * Carries a validation over one more run of bytes: {@code valid(a + b)} is {@code resume(b,
+   * resume(a, START)) == START}.
+   *
+   * <p>Word at a time: ASCII costs a load and a mask per eight bytes; each multi-byte character is
+   * checked where its lead byte is, its continuation bytes read directly and range-checked by
+   * table, and a word is valid when the continuation bytes it holds are exactly those its
+   * characters account for (a count, not a loop). Only a character cut by the end of the run goes
+   * through the DFA, whose state carries it into the next run.
+   *
+   * @param b the bytes
+   * @param from the first byte
+   * @param to just past the last byte
+   * @param state {@link #START}, or what the previous run returned
+   * @return the state after the bytes: {@link #START} between characters, {@link #FAILED} (sticky)
+   *     once they are not UTF-8, anything else inside a character
+   */
+  static int resume(byte[] b, int from, int to, int state) {
+    int i = from;
+    long st = state;
+    while (st != START && st != FAILED && i < to) {
+      st = (ROW[b[i++] & 0xFF] >>> st) & 63;
+    }
+    if (st != START) {
+      return (int) st;
+    }
+    int next = i; // every byte before next is ASCII or part of a checked character
+    for (; i < to; i += 8) {
+      long w = Bytes.word(b, i);
+      long range = to - i < 8 ? -1L >>> (64 - 8 * (to - i)) : -1L;
+      long high = w & HIGH & range;
+      long bit6 = (w << 1) & HIGH;
+      long bit5 = (w << 2) & HIGH;
+      long cont = high & ~bit6; // 10xxxxxx
+      long lead2 = high & bit6 & ~bit5; // 110xxxxx
+      int carried = next - i; // continuation bytes at the word's start checked with their lead
+      if ((high & bit6 & bit5) == 0 && carried <= 1) {
+        // No lead of three or four bytes: without a branch per byte, the word is valid when its
+        // continuation bytes are exactly those after its two-byte leads, and no lead is C0 or C1
+        // (overlong).
+        long expected = ((lead2 << 8) | (carried == 1 ? 0x80L : 0)) & range;
+        long overlong = lead2 & zeroBytes((w & 0xFEFEFEFEFEFEFEFEL) ^ 0xC0C0C0C0C0C0C0C0L);
+        if (cont != expected || overlong != 0) {
+          return FAILED;
+        }
+        if ((lead2 & Long.highestOneBit(range)) != 0) {
+          // The last byte leads a character that goes on past the word.
+          if (i + 8 >= to) {
+            return CONT1 * 6;
+          }
+          if ((b[i + 8] & 0xC0) != 0x80) {
+            return FAILED;
+          }
+          next = i + 9;
+        }
+        continue;
+      }
+      if (high == 0) {
+        continue;
+      }
+      long leads = high & (w << 1); // 11xxxxxx; continuation bytes are 10xxxxxx
+      int claimed = Math.clamp(next - i, 0, 8); // continuation bytes checked with an earlier lead
+      while (leads != 0) {
+        int p = i + (Long.numberOfTrailingZeros(leads) >>> 3);
+        leads &= leads - 1;
+        int lead = b[p] & 0xFF;
+        int length = LENGTH[lead];
+        if (p + length > to) {
+          // Cut by the end of the run: the bytes before it are settled as at the end of a word,
+          // and the DFA takes the character, carrying its state into the next run.
+          long before = (1L << (8 * (p - i))) - 1;
+          if (Long.bitCount(high & ~(w << 1) & before) != claimed) {
+            return FAILED;
+          }
+          long s = START;
+          for (int k = p; k < to; k++) {
+            s = (ROW[b[k] & 0xFF] >>> s) & 63;
+          }
+          return (int) s;
+        }
+        if (length == 0
+            || (b[p + 1] & 0xFF) < LOW[lead]
+            || (b[p + 1] & 0xFF) > HIGH_SECOND[lead]
+            || (length > 2 && (b[p + 2] & 0xC0) != 0x80)
+            || (length > 3 && (b[p + 3] & 0xC0) != 0x80)) {
+          return FAILED;
+        }
+        claimed += Math.min(length - 1, i + 7 - p);
+        next = p + length;
+      }
+      if (Long.bitCount(high & ~(w << 1)) != claimed) {
+        return FAILED; // a continuation byte without its lead
+      }
+    }
+    return START;
+  }
+
+  private static final long HIGH = 0x8080808080808080L;
+
+  /** The high bit of every zero byte of {@code x}, exactly. */
+  private static long zeroBytes(long x) {
+    return ~(((x & ~HIGH) + ~HIGH) | x | ~HIGH);
+  }
+
+  /** The length of the character a lead byte starts; 0 for bytes that cannot lead one. */
+  private static final byte[] LENGTH = new byte[256];
+
+  /** The range of the byte after a lead byte (narrower after E0, ED, F0 and F4). */
+  private static final int[] LOW = new int[256];
+
+  private static final int[] HIGH_SECOND = new int[256];
+
+  static {
+    for (int lead = 0xC2; lead <= 0xF4; lead++) {
+      LENGTH[lead] = (byte) (lead <= 0xDF ? 2 : lead <= 0xEF ? 3 : 4);
+      LOW[lead] = lead == 0xE0 ? 0xA0 : lead == 0xF0 ? 0x90 : 0x80;
+      HIGH_SECOND[lead] = lead == 0xED ? 0x9F : lead == 0xF4 ? 0x8F : 0xBF;
+    }
+  }
 }

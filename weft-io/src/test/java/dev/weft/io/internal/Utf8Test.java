@@ -86,4 +86,60 @@ class Utf8Test {
       assertThat(Utf8.valid(s, 0, s.length - 2)).as("U+%04X cut", cp).isEqualTo(cp < 0x80);
     }
   }
+
+  @Test
+  void resumingOverRandomSplitsAgreesWithTheWholeRun() {
+    Random rnd = new Random(5);
+    byte[] b = new byte[64 + 8];
+    int invalid = 0;
+    for (int n = 0; n < 200_000; n++) {
+      int len = rnd.nextInt(64);
+      int i = 0;
+      while (i < len) {
+        // Mostly real characters of every length, sometimes a stray or truncated byte.
+        int kind = rnd.nextInt(33);
+        byte[] piece =
+            kind < 16
+                ? new byte[] {(byte) rnd.nextInt(128)}
+                : kind < 32
+                    ? Character.toString(randomCodePoint(rnd)).getBytes(StandardCharsets.UTF_8)
+                    : new byte[] {(byte) (0x80 + rnd.nextInt(128))};
+        for (int k = 0; k < piece.length && i < len; k++) {
+          b[i++] = piece[k];
+        }
+      }
+      for (int k = len; k < b.length; k++) {
+        b[k] = (byte) (0x80 + rnd.nextInt(128)); // stale bytes past the end must not count
+      }
+      boolean expected = reference(b, 0, len);
+      invalid += expected ? 0 : 1;
+      int state = Utf8.START;
+      int from = 0;
+      while (from < len) {
+        int to = Math.min(len, from + 1 + rnd.nextInt(20));
+        state = Utf8.resume(b, from, to, state);
+        from = to;
+      }
+      if ((state == Utf8.START) != expected) {
+        fail("%s", java.util.HexFormat.ofDelimiter(" ").formatHex(b, 0, len));
+      }
+      assertThat(Utf8.resume(b, 0, len, Utf8.START) == Utf8.START).isEqualTo(expected);
+    }
+    assertThat(invalid).isBetween(20_000, 180_000); // both outcomes well exercised
+  }
+
+  private static int randomCodePoint(Random rnd) {
+    while (true) {
+      int cp =
+          switch (rnd.nextInt(4)) {
+            case 0 -> 0x80 + rnd.nextInt(0x780);
+            case 1 -> 0x800 + rnd.nextInt(0xF800);
+            case 2 -> 0x10000 + rnd.nextInt(0x100000);
+            default -> rnd.nextInt(0x80);
+          };
+      if (cp < 0xD800 || cp > 0xDFFF) {
+        return cp;
+      }
+    }
+  }
 }
