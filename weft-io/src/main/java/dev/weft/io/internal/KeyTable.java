@@ -7,14 +7,18 @@ import java.util.function.BiConsumer;
 /**
  * A hash table keyed by byte strings, so that a group-by looks keys up without making a String per
  * record: the key's String is made once per distinct key per chunk. Open addressing, linear
- * probing, power-of-two capacity, load at most one half. Not thread-safe: one per chunk.
+ * probing, power-of-two capacity, load at most one quarter (a second probe is a mispredicted
+ * branch). Not thread-safe: one per chunk.
  *
  * <p>Implementation note: a lookup costs the same for every key of up to 16 bytes, with no loop
  * over the bytes: the key's first and last eight bytes are read as two little-endian words (they
  * overlap for keys under 16 bytes; a key under 8 bytes is one masked word), the hash mixes the two
- * words and the length, and an entry matches when length and words are equal. Longer keys also
- * compare their middle bytes. Reading a whole word needs eight readable bytes from the key's start;
- * near the end of an array the bytes are gathered one by one instead.
+ * words and the length, and an entry matches when length and words are equal. The slot comes from
+ * the hash's top bits (Fibonacci hashing): the low bits of a product depend only on the low bits of
+ * its operand, that is on a key's first few bytes, and keys that share a prefix (station names made
+ * of syllables, say) would pile into a few long probe chains. Longer keys also compare their middle
+ * bytes. Reading a whole word needs eight readable bytes from the key's start; near the end of an
+ * array the bytes are gathered one by one instead.
  *
  * @param <V> the value type
  */
@@ -25,6 +29,7 @@ public final class KeyTable<V> {
     final long first;
     final long last;
     final int hash;
+    final int length;
     final String key;
 
     /** The value; the caller sets it. */
@@ -35,6 +40,7 @@ public final class KeyTable<V> {
       this.first = first;
       this.last = last;
       this.hash = hash;
+      this.length = bytes.length;
       this.key = new String(bytes, StandardCharsets.UTF_8);
     }
 
@@ -49,6 +55,7 @@ public final class KeyTable<V> {
   }
 
   private Entry<V>[] slots = newSlots(64);
+  private int shift = 32 - 6; // 32 - log2(slots.length)
   private int size;
 
   @SuppressWarnings("unchecked")
@@ -66,20 +73,16 @@ public final class KeyTable<V> {
    */
   public Entry<V> entry(byte[] b, int from, int to) {
     int len = to - from;
-    long first;
-    long last;
-    if (len >= 8) {
-      first = Bytes.word(b, from);
-      last = Bytes.word(b, to - 8);
-    } else {
-      first = len == 0 ? 0 : Bytes.word(b, from) & Bytes.low(len);
-      last = 0;
-    }
+    // Without a branch on the length, which varies from key to key: masks, not ifs.
+    long firstMask = len >= 8 ? -1L : (1L << (len << 3)) - 1;
+    long lastMask = (7 - len) >> 31; // all ones from eight bytes on
+    long first = Bytes.word(b, from) & firstMask;
+    long last = Bytes.word(b, Math.max(to - 8, 0)) & lastMask;
     long x = (first ^ Long.rotateLeft(last, 29) ^ len) * 0x9E3779B97F4A7C15L;
     int h = (int) (x >>> 32);
     Entry<V>[] s = slots;
     int mask = s.length - 1;
-    int i = h & mask;
+    int i = h >>> shift;
     while (true) {
       Entry<V> e = s[i];
       if (e == null) {
@@ -87,7 +90,7 @@ public final class KeyTable<V> {
       }
       if (e.first == first
           && e.last == last
-          && e.bytes.length == len
+          && e.length == len
           && (len <= 16 || Arrays.equals(e.bytes, 8, len - 8, b, from + 8, to - 8))) {
         return e;
       }
@@ -98,7 +101,7 @@ public final class KeyTable<V> {
   private Entry<V> add(int i, byte[] b, int from, int to, long first, long last, int h) {
     Entry<V> e = new Entry<>(Arrays.copyOfRange(b, from, to), first, last, h);
     slots[i] = e;
-    if (++size * 2 > slots.length) {
+    if (++size * 4 > slots.length) {
       grow();
     }
     return e;
@@ -107,10 +110,11 @@ public final class KeyTable<V> {
   private void grow() {
     Entry<V>[] old = slots;
     slots = newSlots(old.length * 2);
+    shift--;
     int mask = slots.length - 1;
     for (Entry<V> e : old) {
       if (e != null) {
-        int i = e.hash & mask;
+        int i = e.hash >>> shift;
         while (slots[i] != null) {
           i = (i + 1) & mask;
         }
