@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
     name = "agg",
     mixinStandardHelpOptions = true,
     description = {
-      "Print min/mean/max of a value column per key, sorted by key, and a summary line on stderr.",
+      "Print min/mean/max of a value column per key, sorted by key, and a summary line on stderr"
+          + " (after a progress bar, for long runs on a terminal).",
       "Columns are numbered from 1."
     })
 final class AggCommand implements Callable<Integer> {
@@ -62,6 +63,16 @@ final class AggCommand implements Callable<Integer> {
       description = "Bytes per chunk (default: automatic).")
   long chunkSize;
 
+  @Option(
+      names = "--progress",
+      paramLabel = "WHEN",
+      defaultValue = "auto",
+      description = {
+        "Show a progress bar on stderr: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).",
+        "auto: on a terminal, once the run has lasted a second; always: also when redirected."
+      })
+  ProgressBar.Mode progress;
+
   @Override
   public Integer call() throws InterruptedException {
     if (key < 1 || value < 1) {
@@ -85,11 +96,15 @@ final class AggCommand implements Callable<Integer> {
     long start = System.nanoTime();
     FoldResult<SortedMap<String, Stats>> r;
     long peak;
-    try (HeapSampler heap =
+    // The bar is closed last, so that an error message after a failed run starts on its own line.
+    try (ProgressBar bar =
+            ProgressBar.start(progress, ProgressBar.stderrIsTerminal(), err, System::nanoTime);
+        HeapSampler heap =
             HeapSampler.start(ManagementFactory.getMemoryMXBean(), Duration.ofMillis(20));
         Pool pool = Pool.cpu()) {
-      r = records.statsBy(pool, key - 1, value - 1);
+      r = records.onProgress(bar).statsBy(pool, key - 1, value - 1);
       peak = heap.stop();
+      bar.finish();
     } catch (MalformedRecordException e) {
       throw new CommandFailedException(e.getMessage() + " (use --skip-bad to skip such rows)");
     } catch (UncheckedIOException e) {

@@ -7,10 +7,12 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Runs strategies on one workload and measures each round: wall time, process CPU time and peak
- * heap. Every round's result is checked against the reference answer; a difference fails the run.
+ * heap. Every round's result is checked against the reference answer (equality unless the workload
+ * brings its own {@link Check}); a difference fails the run.
  *
  * <p>Not thread-safe: one showdown runs its strategies one after another, so that they never share
  * the machine's cores.
@@ -27,14 +29,52 @@ final class Showdown<I, R> {
 
   private final I input;
   private final R expected;
+  private final Check<R> check;
   private final int warmupRounds;
   private final int rounds;
   private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
   private final com.sun.management.OperatingSystemMXBean os;
 
+  /**
+   * Compares a round's result with the reference answer.
+   *
+   * @param <R> the result type
+   */
+  @FunctionalInterface
+  interface Check<R> {
+    /**
+     * Where {@code actual} differs from {@code expected}, if it does in a way that matters.
+     *
+     * @param expected the reference answer
+     * @param actual a round's result, possibly null
+     * @return empty if {@code actual} is acceptable, else one line saying where it differs
+     */
+    Optional<String> difference(R expected, R actual);
+
+    /**
+     * Results must be {@linkplain Object#equals equal}.
+     *
+     * @param <R> the result type
+     * @return the check
+     */
+    static <R> Check<R> equality() {
+      return (expected, actual) ->
+          expected.equals(actual)
+              ? Optional.empty()
+              : Optional.of(describeDifference(expected, actual));
+    }
+  }
+
+  /** A showdown whose results must equal {@code expected}. */
   Showdown(I input, R expected, int warmupRounds, int rounds) {
+    this(input, expected, Check.equality(), warmupRounds, rounds);
+  }
+
+  /** A showdown whose results {@code check} compares with {@code expected}. */
+  Showdown(I input, R expected, Check<R> check, int warmupRounds, int rounds) {
     this.input = Objects.requireNonNull(input, "input");
     this.expected = Objects.requireNonNull(expected, "expected");
+    this.check = Objects.requireNonNull(check, "check");
     if (warmupRounds < 0 || rounds < 1) {
       throw new IllegalArgumentException("need warmupRounds >= 0 and rounds >= 1");
     }
@@ -157,12 +197,13 @@ final class Showdown<I, R> {
   }
 
   private void verify(Strategy<I, R> strategy, R actual) {
-    if (!expected.equals(actual)) {
+    Optional<String> difference =
+        actual == null
+            ? Optional.of("null instead of a result")
+            : check.difference(expected, actual);
+    if (difference.isPresent()) {
       throw new CommandFailedException(
-          "strategy "
-              + strategy.name()
-              + " returned a wrong result: "
-              + describeDifference(expected, actual));
+          "strategy " + strategy.name() + " returned a wrong result: " + difference.get());
     }
   }
 

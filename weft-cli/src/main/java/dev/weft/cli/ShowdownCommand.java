@@ -1,10 +1,15 @@
 package dev.weft.cli;
 
+import dev.weft.io.MalformedRecordException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -17,9 +22,14 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code weft showdown}: squares a million integers with each strategy (a plain loop, weft's pools,
- * a thread per task, a parallel stream) and prints one row per strategy: wall time, CPU time, peak
- * heap and speed-up over the loop. Every strategy's result is checked against the loop's.
+ * {@code weft showdown}: runs one workload with each of its strategies and prints one row per
+ * strategy: wall time, CPU time, peak heap and speed-up over the first. Every strategy's result is
+ * checked against a reference answer.
+ *
+ * <p>Workloads: {@code squares} squares a million integers (a plain loop, weft's pools, a thread
+ * per task, a parallel stream); {@code file} computes min/mean/max per station over a measurements
+ * file (read it all, a parallel stream of lines, weft-io's chunks), generated into a temp file
+ * unless {@code --file} names one.
  */
 @Command(
     name = "showdown",
@@ -27,18 +37,37 @@ import picocli.CommandLine.TypeConversionException;
     versionProvider = WeftCommand.Version.class,
     sortOptions = false,
     description = {
-      "Square N boxed integers with each strategy and compare wall time, CPU time, peak heap and"
-          + " speed-up over a plain loop.",
-      "Each row is the strategy's median round; every result is checked against the loop's."
+      "Run a workload with each strategy and compare wall time, CPU time, peak heap and speed-up"
+          + " over the first strategy.",
+      "squares: square N boxed integers. file: min/mean/max per station of a 'station;temperature'"
+          + " file, generated (fixed seed, deleted afterwards) unless --file names one.",
+      "Each row is the strategy's median round; every result is checked against a reference."
     },
     footer = {
       "",
-      "Strategies: sequential, pool-cpu, thread-per-task, pool-io, parallel-stream.",
+      "Strategies, squares: sequential, pool-cpu, thread-per-task, pool-io, parallel-stream.",
+      "Strategies, file: read-all, parallel-stream, weft-chunked.",
       "Large sizes need heap; ./weft passes WEFT_JAVA_OPTS to the JVM, e.g. WEFT_JAVA_OPTS=-Xmx8g."
     })
 public final class ShowdownCommand implements Callable<Integer> {
   static final long MAX_SIZE = 100_000_000;
+  static final long MAX_ROWS = 1_000_000_000;
   static final int MAX_ROUNDS = 50;
+
+  /**
+   * A lower bound on heap per line for {@code read-all}, which holds every line as a String: the
+   * String (24 bytes), its byte array (16 bytes of header, at least 9 of text, padded to 8) and its
+   * slot in the list.
+   */
+  private static final long MIN_READ_ALL_BYTES_PER_LINE = 24 + 32 + 4;
+
+  /** {@code --workload}'s values. */
+  enum Workload {
+    /** Square boxed integers. */
+    squares,
+    /** Min/mean/max per station over a file. */
+    file
+  }
 
   /**
    * A lower bound on heap per element: the boxed input, the reference answer's boxed Long and the
@@ -51,12 +80,34 @@ public final class ShowdownCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(
+      names = "--workload",
+      paramLabel = "WORKLOAD",
+      description = "What to compute: ${COMPLETION-CANDIDATES}.",
+      showDefaultValue = Visibility.ALWAYS)
+  Workload workload = Workload.squares;
+
+  @Option(
       names = "--size",
       paramLabel = "N",
       converter = CountConverter.class,
-      description = "How many integers to square, 1..100,000,000; _ and , may group digits.",
+      description =
+          "squares: how many integers to square, 1..100,000,000; _ and , may group digits.",
       showDefaultValue = Visibility.ALWAYS)
   long size = 1_000_000;
+
+  @Option(
+      names = "--rows",
+      paramLabel = "N",
+      converter = CountConverter.class,
+      description = "file: how many rows to generate, 1..1,000,000,000.",
+      showDefaultValue = Visibility.ALWAYS)
+  long rows = 2_000_000;
+
+  @Option(
+      names = "--file",
+      paramLabel = "PATH",
+      description = "file: read this measurements file instead of generating one.")
+  Path file;
 
   @Option(
       names = "--rounds",
@@ -81,15 +132,31 @@ public final class ShowdownCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Strategy<List<Integer>, List<Long>>> all = Squares.strategies();
-    validate();
-    List<Strategy<List<Integer>, List<Long>>> chosen = choose(all);
+    validateRounds();
+    return switch (workload) {
+      case squares -> runSquares();
+      case file -> runFile();
+    };
+  }
+
+  private int runSquares() throws Exception {
+    for (String option : List.of("--rows", "--file")) {
+      if (given(option)) {
+        throw usage(option + " belongs to --workload file; squares takes --size");
+      }
+    }
+    validateSize();
+    List<Strategy<List<Integer>, List<Long>>> chosen = choose(Squares.strategies());
 
     List<Integer> inputs = Squares.inputs((int) size);
     Showdown<List<Integer>, List<Long>> showdown =
         new Showdown<>(inputs, Squares.reference(inputs), warmup, rounds);
     ShowdownReport report =
-        new ShowdownReport(spec.commandLine().getOut(), showdown.cpuTimeResolution());
+        new ShowdownReport(
+            spec.commandLine().getOut(),
+            showdown.cpuTimeResolution(),
+            "sequential",
+            "every round's result, warm-up rounds included, equalled the plain loop's.");
     report.header(
         String.format(Locale.ROOT, "square %,d boxed Integers into a List<Long>", size),
         rounds,
@@ -101,8 +168,122 @@ public final class ShowdownCommand implements Callable<Integer> {
     return 0;
   }
 
-  private List<Strategy<List<Integer>, List<Long>>> choose(
-      List<Strategy<List<Integer>, List<Long>>> all) {
+  private int runFile() throws Exception {
+    if (given("--size")) {
+      throw usage("--size belongs to --workload squares; file takes --rows or --file");
+    }
+    if (given("--rows") && file != null) {
+      throw usage(
+          "--rows and --file exclude each other: --rows generates a file, --file names one");
+    }
+    List<Strategy<Path, SortedMap<String, FileWorkload.StationStats>>> chosen =
+        choose(FileWorkload.strategies());
+    boolean readAll = chosen.stream().anyMatch(s -> s.name().equals("read-all"));
+    if (file != null) {
+      if (!Files.isRegularFile(file)) {
+        throw new CommandFailedException("no such file: " + file);
+      }
+      // read-all holds the decoded text and a String per line: at least twice the file's bytes.
+      checkReadAllHeap(readAll, 2 * Files.size(file), "the file's " + mb(Files.size(file)));
+      return runFile(chosen, file, "");
+    }
+    if (rows < 1 || rows > MAX_ROWS) {
+      throw usage(String.format(Locale.ROOT, "--rows must be 1..%,d, was %,d", MAX_ROWS, rows));
+    }
+    checkReadAllHeap(
+        readAll,
+        rows * MIN_READ_ALL_BYTES_PER_LINE,
+        String.format(Locale.ROOT, "--rows %,d", rows));
+    Path generated = Files.createTempFile("weft-showdown-", ".txt");
+    // Deleted in the finally block; deleteOnExit covers a JVM stopped by Ctrl-C.
+    generated.toFile().deleteOnExit();
+    try {
+      try {
+        FileWorkload.generate(generated, rows);
+      } catch (IOException e) {
+        throw new CommandFailedException("cannot write " + generated + ": " + e.getMessage());
+      }
+      return runFile(
+          chosen,
+          generated,
+          String.format(
+              Locale.ROOT,
+              ", generated with seed %d into a temp file deleted afterwards",
+              FileWorkload.SEED));
+    } finally {
+      Files.deleteIfExists(generated);
+    }
+  }
+
+  private int runFile(
+      List<Strategy<Path, SortedMap<String, FileWorkload.StationStats>>> chosen,
+      Path path,
+      String origin)
+      throws Exception {
+    SortedMap<String, FileWorkload.StationStats> reference = FileWorkload.reference(path);
+    long lines = reference.values().stream().mapToLong(FileWorkload.StationStats::count).sum();
+    Showdown<Path, SortedMap<String, FileWorkload.StationStats>> showdown =
+        new Showdown<>(path, reference, FileWorkload::difference, warmup, rounds);
+    ShowdownReport report =
+        new ShowdownReport(
+            spec.commandLine().getOut(),
+            showdown.cpuTimeResolution(),
+            "read-all",
+            String.format(
+                Locale.ROOT,
+                "every round's result, warm-up rounds included, matched a sequential pass over"
+                    + " the lines (BufferedReader, DoubleSummaryStatistics): the same stations and"
+                    + " counts, the same min and max, the mean within %s of the station's"
+                    + " largest |temperature|.",
+                FileWorkload.MEAN_TOLERANCE_TEXT));
+    report.header(
+        String.format(
+            Locale.ROOT,
+            "min/mean/max per station of %,d rows, %,d stations, %s (%s%s)",
+            lines,
+            reference.size(),
+            mb(Files.size(path)),
+            path,
+            origin),
+        rounds,
+        warmup);
+    for (Strategy<Path, SortedMap<String, FileWorkload.StationStats>> strategy : chosen) {
+      try {
+        report.row(showdown.run(strategy));
+      } catch (MalformedRecordException e) {
+        throw new CommandFailedException("strategy " + strategy.name() + ": " + e.getMessage());
+      }
+    }
+    report.footer();
+    return 0;
+  }
+
+  private void checkReadAllHeap(boolean readAll, long needed, String what) {
+    long max = Runtime.getRuntime().maxMemory();
+    if (readAll && needed > max) {
+      throw usage(
+          String.format(
+              Locale.ROOT,
+              "read-all holds the whole file in heap: %s needs more than %,d MB, and the max"
+                  + " heap is %,d MB: lower --rows, leave read-all out"
+                  + " (--only parallel-stream,weft-chunked) or raise the heap"
+                  + " (WEFT_JAVA_OPTS=-Xmx...)",
+              what,
+              needed / MB,
+              max / MB));
+    }
+  }
+
+  /** Megabytes as the report counts them, 1 MB = 1,048,576 bytes. */
+  private static String mb(long bytes) {
+    return String.format(Locale.ROOT, "%,.1f MB", (double) bytes / MB);
+  }
+
+  private boolean given(String option) {
+    return spec.commandLine().getParseResult().hasMatchedOption(option);
+  }
+
+  private <I, R> List<Strategy<I, R>> choose(List<Strategy<I, R>> all) {
     if (only.isEmpty()) {
       return all;
     }
@@ -119,8 +300,8 @@ public final class ShowdownCommand implements Callable<Integer> {
               + " in --only; valid names: "
               + String.join(", ", valid));
     }
-    List<Strategy<List<Integer>, List<Long>>> chosen = new ArrayList<>();
-    for (Strategy<List<Integer>, List<Long>> strategy : all) {
+    List<Strategy<I, R>> chosen = new ArrayList<>();
+    for (Strategy<I, R> strategy : all) {
       if (wanted.contains(strategy.name())) {
         chosen.add(strategy);
       }
@@ -128,15 +309,18 @@ public final class ShowdownCommand implements Callable<Integer> {
     return chosen;
   }
 
-  private void validate() {
-    if (size < 1 || size > MAX_SIZE) {
-      throw usage(String.format(Locale.ROOT, "--size must be 1..%,d, was %,d", MAX_SIZE, size));
-    }
+  private void validateRounds() {
     if (rounds < 1 || rounds > MAX_ROUNDS) {
       throw usage("--rounds must be 1.." + MAX_ROUNDS + ", was " + rounds);
     }
     if (warmup < 0 || warmup > MAX_ROUNDS) {
       throw usage("--warmup must be 0.." + MAX_ROUNDS + ", was " + warmup);
+    }
+  }
+
+  private void validateSize() {
+    if (size < 1 || size > MAX_SIZE) {
+      throw usage(String.format(Locale.ROOT, "--size must be 1..%,d, was %,d", MAX_SIZE, size));
     }
     long needed = size * MIN_HEAP_BYTES_PER_ELEMENT;
     long max = Runtime.getRuntime().maxMemory();

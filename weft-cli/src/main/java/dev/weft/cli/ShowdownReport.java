@@ -17,10 +17,10 @@ final class ShowdownReport {
   private static final String ROW = "%-17s %10s %10s %13s %9s%n";
   private static final long MB = 1024 * 1024;
   private static final int WIDTH = 100;
-  private static final String BASELINE = "sequential";
-
   private final PrintWriter out;
   private final long cpuResolutionNanos;
+  private final String baseline;
+  private final String checked;
   private final List<Strategy<?, ?>> shown = new ArrayList<>();
   private long baselineNanos = -1;
 
@@ -31,10 +31,14 @@ final class ShowdownReport {
    * @param cpuResolutionNanos the step of the CPU clock, or {@link Showdown#NO_CPU_TIME}; CPU
    *     figures get no decimals when the step is a millisecond or more, so as not to suggest a
    *     precision the clock does not have
+   * @param baseline the strategy whose wall time the speed-ups divide, the workload's first
+   * @param checked how results were checked, for the legend: a sentence that ends with a period
    */
-  ShowdownReport(PrintWriter out, long cpuResolutionNanos) {
+  ShowdownReport(PrintWriter out, long cpuResolutionNanos, String baseline, String checked) {
     this.out = out;
     this.cpuResolutionNanos = cpuResolutionNanos;
+    this.baseline = baseline;
+    this.checked = checked;
   }
 
   void header(String workload, int rounds, int warmup) {
@@ -66,7 +70,7 @@ final class ShowdownReport {
 
   void row(Showdown.Result result) {
     Showdown.Measurement m = result.median();
-    if (result.strategy().name().equals(BASELINE)) {
+    if (result.strategy().name().equals(baseline)) {
       baselineNanos = m.wallNanos();
     }
     shown.add(result.strategy());
@@ -128,10 +132,14 @@ final class ShowdownReport {
                 .orElse("")));
     item(
         "speed-up",
-        "the sequential row's wall time divided by this row's"
-            + (baselineNanos < 0 ? " (not shown: sequential was not run; add it to --only)" : "")
+        "the "
+            + baseline
+            + " row's wall time divided by this row's"
+            + (baselineNanos < 0
+                ? " (not shown: " + baseline + " was not run; add it to --only)"
+                : "")
             + ".");
-    item("checked", "every round's result, warm-up rounds included, equalled the plain loop's.");
+    item("checked", checked);
     out.flush();
   }
 

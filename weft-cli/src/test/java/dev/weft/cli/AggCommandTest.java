@@ -58,4 +58,61 @@ class AggCommandTest {
     assertThat(skipped.out()).isEqualTo("Oslo=1.0/2.0/3.0" + System.lineSeparator());
     assertThat(skipped.err()).contains("skipped 1 malformed rows").contains("Lima;x");
   }
+
+  @Test
+  void progressAlwaysDrawsTheBarOnStderrAndLeavesStdoutAlone() throws Exception {
+    Path f = dir.resolve("m.txt");
+    assertThat(weft("gen", "measurements", "--rows", "20000", f.toString()).exitCode()).isZero();
+    String mb = String.format(java.util.Locale.ROOT, "%.1f", Files.size(f) / 1e6);
+
+    Run plain = weft("agg", f.toString(), "--progress=never");
+    Run barred = weft("agg", f.toString(), "--progress=always", "--chunk-size", "4096");
+
+    assertThat(barred.exitCode()).as(barred.err()).isZero();
+    assertThat(barred.out()).isEqualTo(plain.out());
+    assertThat(barred.err())
+        .startsWith("\r[")
+        .contains("] 100%  " + mb + " / " + mb + " MB")
+        .contains("MB/s  done");
+    // The bar's line is ended before the summary, which has a line of its own.
+    List<String> lines = List.of(barred.err().split(System.lineSeparator()));
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(1)).startsWith("rows 20000, bytes " + Files.size(f));
+  }
+
+  @Test
+  void progressNeverAndAutoOffATerminalDrawNothing() throws Exception {
+    Path f = dir.resolve("m.txt");
+    assertThat(weft("gen", "measurements", "--rows", "20000", f.toString()).exitCode()).isZero();
+
+    for (String mode : List.of("--progress=never", "--progress=auto")) {
+      Run run = weft("agg", f.toString(), mode, "--chunk-size", "4096");
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(run.err()).startsWith("rows 20000").doesNotContain("\r").doesNotContain("%");
+    }
+  }
+
+  @Test
+  void anInvalidProgressModeIsAUsageError() throws Exception {
+    Path f = Files.writeString(dir.resolve("m.txt"), "Oslo;1.0\n");
+    Run run = weft("agg", f.toString(), "--progress=sometimes");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("--progress")
+        .contains("sometimes")
+        .contains("auto, always, never");
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void aFailedRunEndsTheBarsLineBeforeTheError() throws Exception {
+    Path f = Files.writeString(dir.resolve("m.txt"), "Oslo;1.0\nLima;x\n");
+    Run run = weft("agg", f.toString(), "--progress=always");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(List.of(run.err().split(System.lineSeparator())))
+        .filteredOn(l -> l.startsWith("weft agg: "))
+        .hasSize(1);
+  }
 }

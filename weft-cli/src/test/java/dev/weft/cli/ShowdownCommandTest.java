@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class ShowdownCommandTest {
@@ -138,5 +142,117 @@ class ShowdownCommandTest {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("--sise").contains("weft showdown --help");
+  }
+
+  private static final List<String> FILE = List.of("read-all", "parallel-stream", "weft-chunked");
+
+  @Test
+  void fileWorkloadRunsEveryStrategyOnAGeneratedFileAndDeletesIt() {
+    Run run = weft("showdown", "--workload", "file", "--rows", "5_000", "--rounds", "1");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.rowNames()).containsExactlyElementsOf(FILE);
+    assertThat(run.out().lines().filter(l -> l.startsWith("read-all ")))
+        .singleElement()
+        .satisfies(l -> assertThat(l).endsWith("1.00x"));
+    assertThat(run.flatOut())
+        .contains("min/mean/max per station of 5,000 rows")
+        .contains("generated with seed 1 into a temp file deleted afterwards")
+        .contains("matched a sequential pass")
+        .contains("the read-all row's wall time divided by this row's");
+    assertThat(run.err()).isEmpty();
+    Matcher path = Pattern.compile("\\((\\S+weft-showdown-\\S+\\.txt),").matcher(run.out());
+    assertThat(path.find()).as(run.out()).isTrue();
+    assertThat(Path.of(path.group(1))).doesNotExist();
+  }
+
+  @Test
+  void fileWorkloadReadsAGivenFileAndLeavesIt(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("m.txt"), "Oslo;-3.5\nLima;18.0\n\nOslo;1.5\n");
+
+    Run run =
+        weft(
+            "showdown",
+            "--workload=file",
+            "--file",
+            file.toString(),
+            "--rounds",
+            "2",
+            "--warmup",
+            "1",
+            "--only",
+            "weft-chunked,read-all");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.rowNames()).containsExactly("read-all", "weft-chunked");
+    assertThat(run.flatOut()).contains("of 3 rows, 2 stations").contains("(" + file + ")");
+    assertThat(file).exists();
+  }
+
+  @Test
+  void fileWorkloadNamesTheFirstLineThatIsNotAMeasurement(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("m.txt"), "Oslo;-3.5\nLima 18.0\n");
+
+    Run run = weft("showdown", "--workload", "file", "--file", file.toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains(file + ":2 is not a 'station;temperature' line: Lima 18.0");
+  }
+
+  @Test
+  void fileWorkloadWithAMissingFileFails(@TempDir Path dir) {
+    Run run = weft("showdown", "--workload", "file", "--file", dir.resolve("nope").toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("no such file");
+  }
+
+  @Test
+  void onlyChecksNamesAgainstTheChosenWorkload() {
+    Run run = weft("showdown", "--workload", "file", "--only", "pool-cpu,read-all,nope");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("unknown strategy 'pool-cpu', 'nope' in --only")
+        .contains("valid names: read-all, parallel-stream, weft-chunked");
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void rowsAreBounded() {
+    Run zero = weft("showdown", "--workload", "file", "--rows", "0");
+    Run huge = weft("showdown", "--workload", "file", "--rows", "1,000,000,001");
+    Run text = weft("showdown", "--workload", "file", "--rows", "many");
+
+    assertThat(List.of(zero, huge, text)).allSatisfy(r -> assertThat(r.exitCode()).isEqualTo(2));
+    assertThat(zero.err()).contains("--rows must be 1..1,000,000,000, was 0");
+    assertThat(huge.err()).contains("was 1,000,000,001");
+    assertThat(text.err()).contains("--rows").contains("'many' is not a whole number");
+    assertThat(zero.out() + huge.out() + text.out()).isEmpty();
+  }
+
+  @Test
+  void eachWorkloadRejectsTheOtherOnesOptions(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("m.txt"), "Oslo;1.0\n");
+
+    Run size = weft("showdown", "--workload", "file", "--size", "1000");
+    Run rows = weft("showdown", "--rows", "1000");
+    Run path = weft("showdown", "--workload", "squares", "--file", file.toString());
+    Run both = weft("showdown", "--workload", "file", "--rows", "10", "--file", file.toString());
+
+    assertThat(List.of(size, rows, path, both))
+        .allSatisfy(r -> assertThat(r.exitCode()).isEqualTo(2));
+    assertThat(size.err()).contains("--size belongs to --workload squares");
+    assertThat(rows.err()).contains("--rows belongs to --workload file");
+    assertThat(path.err()).contains("--file belongs to --workload file");
+    assertThat(both.err()).contains("--rows and --file exclude each other");
+  }
+
+  @Test
+  void anUnknownWorkloadIsAUsageErrorListingTheValidOnes() {
+    Run run = weft("showdown", "--workload", "cubes");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--workload").contains("cubes").contains("squares, file");
   }
 }

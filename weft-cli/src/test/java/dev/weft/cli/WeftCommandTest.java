@@ -27,7 +27,9 @@ class WeftCommandTest {
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).contains("--size").contains("--rounds").contains("--only");
     // The help's list of strategies is written out by hand; keep it in step with the code.
+    assertThat(run.out()).contains("--workload").contains("--rows").contains("--file");
     Squares.strategies().forEach(s -> assertThat(run.out()).contains(s.name()));
+    FileWorkload.strategies().forEach(s -> assertThat(run.out()).contains(s.name()));
   }
 
   @Test
