@@ -61,15 +61,20 @@ public final class Numbers {
    * @return the value
    */
   public static double parseDouble(byte[] b, int from, int to) {
-    int i = from;
-    if (i < to && (b[i] == '-' || b[i] == '+')) {
-      i++;
-    }
-    int n = to - i;
-    if (n >= 1 && n <= 8) {
-      double v = shortDecimal(b, i, n);
-      if (v >= 0) {
-        return b[from] == '-' ? -v : v;
+    if (to - from >= 1 && to - from <= 9) {
+      // The sign without a branch: it is as unpredictable as the data.
+      int first = b[from] & 0xFF;
+      int minus = ((first ^ '-') - 1) >>> 31;
+      int signed = minus | (((first ^ '+') - 1) >>> 31);
+      int n = to - from - signed;
+      if (n >= 1 && n <= 8) {
+        long d = shortDecimal(Bytes.word(b, from + signed), n);
+        if (d >= 0) {
+          // Both operands are exact doubles, so one correctly rounded division is the exact
+          // answer. The test above does not wait for the division.
+          double v = (d >>> 4) / POW10[(int) d & 15];
+          return Double.longBitsToDouble(Double.doubleToRawLongBits(v) | (long) minus << 63);
+        }
       }
     }
     return general(b, from, to);
@@ -79,37 +84,39 @@ public final class Numbers {
   private static final long HIGH = 0x8080808080808080L;
 
   /**
-   * The value of {@code n <= 8} bytes of the form {@code digits[.digits]} (at least one digit), or
-   * -1 for anything else. Word at a time, without a branch that depends on where the point is: the
-   * point is found with a zero-byte test, squeezed out, the digits checked by two subtractions and
-   * combined by three multiply-adds (two, then four, then eight digits at a time).
+   * The {@code 1 <= n <= 8} low bytes of {@code w}, if they read {@code digits[.digits]} (at least
+   * one digit), as {@code digits << 4 | digitsAfterThePoint}, or -1 for anything else. No branch
+   * depends on the digits or on where the point is: the point is found with a zero-byte test and
+   * squeezed out, the digits checked by two additions and combined by three multiply-adds (two,
+   * then four, then eight digits at a time), so that numbers whose shape varies from row to row
+   * cost no mispredicted branches.
    */
-  private static double shortDecimal(byte[] b, int i, int n) {
-    long keep = Bytes.low(n);
-    long w = Bytes.word(b, i) & keep;
+  private static long shortDecimal(long w, int n) {
+    long keep = -1L >>> (64 - 8 * n);
+    w &= keep;
     long x = w ^ (ONES * '.');
-    long dots = ~(((x & ~HIGH) + ~HIGH) | x | ~HIGH) & keep; // the high bit of each '.' byte
+    long dots = (x - ONES) & ~x & HIGH & keep; // the lowest is exact
     int p = Long.numberOfTrailingZeros(dots) >>> 3; // 8 when there is none
-    long before = Bytes.low(Math.min(p, 8));
-    long digits = dots == 0 ? w : (w & before) | ((w >>> 8) & ~before);
-    int k = dots == 0 ? n : n - 1;
-    if (k == 0) {
-      return -1;
-    }
-    long mask = Bytes.low(k);
+    long before = ((1L << (8 * p)) - 1) | -(p >>> 3); // bytes below the point (all when none)
+    long digits = (w & before) | ((w >>> 8) & ~before);
+    int point = dots == 0 ? 0 : 1;
+    int k = n - point; // digits
+    long mask = -1L >>> (64 - 8 * k); // k == 0 gives all ones: caught below, as no digit is 0
     long h = HIGH & mask;
-    if ((digits & h) != 0
-        || (((digits | h) - (ONES * '0' & mask)) & h) != h
-        || (((digits | h) - (ONES * ('9' + 1) & mask)) & h) != 0) {
-      return -1; // a byte that is not a digit, or a second point
+    // Each byte in '0'..'9': + 0x50 carries into the high bit from '0' on, + 0x46 from ':' on;
+    // bytes of 0x80 and up fail the first test (a second point fails as not a digit).
+    if (k == 0
+        || (digits & h) != 0
+        || (((digits & mask) + (ONES * 0x50 & mask)) & h) != h
+        || (((digits & mask) + (ONES * 0x46 & mask)) & h) != 0) {
+      return -1;
     }
     long v = (digits - (ONES * '0' & mask)) << (8 * (8 - k)); // most significant digit lowest
     v = (v * 10 + (v >>> 8)) & 0x00FF00FF00FF00FFL;
     v = (v * 100 + (v >>> 16)) & 0x0000FFFF0000FFFFL;
     v = (v * 10000 + (v >>> 32)) & 0xFFFFFFFFL;
-    int fraction = dots == 0 ? 0 : n - 1 - p;
-    // Both operands are exact doubles, so one correctly rounded division is the exact answer.
-    return v / POW10[fraction];
+    int fraction = (n - 1 - p) & -point; // digits after the point; 0 when there is none
+    return v << 4 | fraction;
   }
 
   private static double general(byte[] b, int from, int to) {
