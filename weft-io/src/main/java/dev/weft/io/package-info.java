@@ -37,8 +37,8 @@
  * <h2>Memory and threads</h2>
  *
  * Chunks are produced lazily and run through the pool's bounded window (at most about twice the
- * pool's parallelism at once), so memory does not grow with the file. Each worker maps its own
- * chunk ({@code FileChannel.map} into a confined {@code Arena}, unmapped when the chunk is done)
- * and copies it through a small heap buffer, so reading overlaps parsing across workers.
+ * pool's parallelism at once), so memory does not grow with the file. Each worker reads its own
+ * chunk with positional reads through a heap buffer of at most 1 MiB, so reading overlaps parsing
+ * across workers.
  */
 package dev.weft.io;

@@ -38,7 +38,17 @@ class ChunkIndependenceTest {
   }
 
   static final String[] KEYS = {
-    "Abha", "Zürich", "\"quoted; key\"", "São Paulo", "\"say \"\"x\"\"\"", "", "Ōsaka", "a"
+    "Abha",
+    "Zürich",
+    "\"quoted; key\"",
+    "São Paulo",
+    "\"say \"\"x\"\"\"",
+    "",
+    "Ōsaka",
+    "a",
+    // Longer than 16 bytes, equal in the first and last eight: only the middle tells them apart.
+    "Llanfairpwllgwyngyll",
+    "LlanfairPWLLgwyngyll"
   };
 
   static String number(Random rnd) {
@@ -48,7 +58,7 @@ class ChunkIndependenceTest {
       case 2 -> Double.toString(rnd.nextDouble() * 1e6);
       case 3 -> "1e" + (rnd.nextInt(40) - 20);
       case 4 -> "0.1";
-      case 5 -> "-.25";
+      case 5 -> rnd.nextBoolean() ? "-.25" : rnd.nextBoolean() ? "-0.0" : "0";
       case 6 -> Long.toString(rnd.nextLong() >> 20);
       default -> String.format("%.3f", rnd.nextDouble() * 100 - 50).replace(',', '.');
     };
@@ -94,6 +104,27 @@ class ChunkIndependenceTest {
         assertThat(got.bytes()).isEqualTo(size);
         assertThat(r.count(pool).value()).isEqualTo(ref.size());
       }
+    }
+  }
+
+  @Test
+  void thousandsOfKeysGiveTheReferenceAnswer() throws Exception {
+    // Enough keys to grow the group-by tables many times over, some of them long.
+    Random rnd = new Random(7);
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 20_000; i++) {
+      int k = rnd.nextInt(5_000);
+      String key = k % 3 == 0 ? "station number " + k + " of many" : "s" + k;
+      sb.append(key).append(';').append(number(rnd)).append('\n');
+    }
+    Path f = Files.writeString(dir.resolve("keys.csv"), sb.toString(), StandardCharsets.UTF_8);
+    List<Reference.Row> ref = Reference.parse(List.of(f), true, ';', false, 0);
+    SortedMap<String, Stats> expected = Reference.statsBy(ref, 0, 1);
+    assertThat(expected).hasSizeGreaterThan(4_000);
+    for (long chunk : new long[] {1_000, 0}) {
+      FoldResult<SortedMap<String, Stats>> got =
+          Records.csv(f).delimiter(';').chunkSize(chunk).statsBy(pool, 0, 1);
+      assertThat(got.value()).as("chunk %d", chunk).isEqualTo(expected);
     }
   }
 

@@ -21,7 +21,7 @@ public final class Chunker implements Iterator<FileChunk> {
   /** The smallest automatic chunk. */
   public static final long MIN_AUTO = 1L << 20;
 
-  /** The largest automatic chunk: bounds the mapped (off-heap) bytes per worker. */
+  /** The largest automatic chunk: bounds the work lost to a cancelled or failed chunk. */
   public static final long MAX_AUTO = 16L << 20;
 
   private static final int PROBE = 8192;

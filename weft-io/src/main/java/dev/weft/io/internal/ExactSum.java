@@ -25,9 +25,7 @@ public final class ExactSum implements Serializable {
   // The fast path: the exact sum of every input that is a multiple of 2^-64 below 2^52 in
   // magnitude (nearly all data from text: 0.1 is 0x1.999999999999ap-4), as a 192-bit two's
   // complement integer in units of 2^-64, high word w2. 2^63 such inputs cannot overflow it.
-  private long w0;
-  private long w1;
-  private long w2;
+  private final long[] w = new long[3]; // w0, w1, w2
 
   private double[] partials = new double[4];
   private int size;
@@ -55,11 +53,25 @@ public final class ExactSum implements Serializable {
   }
 
   private boolean addFixed(double value) {
+    return addFixed(value, w, 0);
+  }
+
+  /**
+   * Adds a number to a fixed-point sum kept in {@code a[at, at + 3)} (low word first), if it is on
+   * the fixed-point path: finite, not subnormal, a multiple of 2^-64 below 2^52 in magnitude. So a
+   * table can keep many sums in one array and hand the rare others to an {@code ExactSum}.
+   *
+   * @param value the number
+   * @param a the words
+   * @param at the low word's index
+   * @return false, changing nothing, when the number is not on the fixed-point path
+   */
+  static boolean addFixed(double value, long[] a, int at) {
     long bits = Double.doubleToRawLongBits(value);
     int exp = (int) ((bits >>> 52) & 0x7FF);
     int shift = exp - 1075 + 64; // value = mant * 2^(shift - 64)
     if (exp == 0 || shift < 0 || shift > 63) {
-      return false; // subnormal, or outside the fast path's range
+      return false; // zero, subnormal, or outside the fast path's range
     }
     long mant = (bits & ((1L << 52) - 1)) | (1L << 52);
     // Without branches, since the sign of data is rarely predictable: the magnitude as a 128-bit
@@ -70,20 +82,32 @@ public final class ExactSum implements Serializable {
     long loZero = ~(lo | -lo) >>> 63; // 1 when lo == 0: the negation carries into hi
     lo = (lo ^ s) - s;
     hi = (hi ^ s) + (-s & loZero);
-    addWords(lo, hi, s);
+    addWords(a, at, lo, hi, s);
     return true;
   }
 
-  private void addWords(long lo, long hi, long top) {
+  private static void addWords(long[] a, int at, long lo, long hi, long top) {
+    long w0 = a[at];
+    long w1 = a[at + 1];
     long n0 = w0 + lo;
     long c0 = ((w0 & lo) | ((w0 | lo) & ~n0)) >>> 63;
     long n1 = w1 + hi;
     long c1 = ((w1 & hi) | ((w1 | hi) & ~n1)) >>> 63;
     long n1b = n1 + c0;
     long c2 = (n1 & ~n1b) >>> 63; // n1 + 1 wrapped only from all ones
-    w0 = n0;
-    w1 = n1b;
-    w2 += top + c1 + c2;
+    a[at] = n0;
+    a[at + 1] = n1b;
+    a[at + 2] += top + c1 + c2;
+  }
+
+  /**
+   * Adds a fixed-point sum kept as {@link #addFixed(double, long[], int)} keeps it.
+   *
+   * @param a the words
+   * @param at the low word's index
+   */
+  void addWords(long[] a, int at) {
+    addWords(w, 0, a[at], a[at + 1], a[at + 2]);
   }
 
   private void addPartial(double value) {
@@ -122,7 +146,7 @@ public final class ExactSum implements Serializable {
    * @param other the other sum, unchanged
    */
   public void add(ExactSum other) {
-    addWords(other.w0, other.w1, other.w2);
+    addWords(other.w, 0);
     for (int j = 0; j < other.size; j++) {
       addPartial(other.partials[j]);
     }
@@ -141,12 +165,12 @@ public final class ExactSum implements Serializable {
     if (hasSpecial) {
       return special;
     }
-    if (w0 != 0 || w1 != 0 || w2 != 0) {
+    if (w[0] != 0 || w[1] != 0 || w[2] != 0) {
       java.math.BigInteger fixed =
-          java.math.BigInteger.valueOf(w2)
+          java.math.BigInteger.valueOf(w[2])
               .shiftLeft(128)
-              .add(new java.math.BigInteger(Long.toUnsignedString(w1)).shiftLeft(64))
-              .add(new java.math.BigInteger(Long.toUnsignedString(w0)));
+              .add(new java.math.BigInteger(Long.toUnsignedString(w[1])).shiftLeft(64))
+              .add(new java.math.BigInteger(Long.toUnsignedString(w[0])));
       java.math.BigDecimal exact = new java.math.BigDecimal(fixed).multiply(TWO_TO_MINUS_64);
       for (int j = 0; j < size; j++) {
         exact = exact.add(new java.math.BigDecimal(partials[j]));

@@ -180,50 +180,53 @@ public interface Job<S, P> extends Serializable {
   }
 
   /**
-   * Stats of a numeric field per key: the value is parsed before the key is looked up, so a bad
-   * number leaves no trace.
+   * The direct path for plain records, if this job has one: see {@link ChunkScanner#scan(Spec,
+   * FileChunk, Object, ChunkScanner.Consumer, ChunkScanner.KeyedNumbers)}.
+   *
+   * @return the direct path, or null
+   */
+  default ChunkScanner.KeyedNumbers<S> direct() {
+    return null;
+  }
+
+  /**
+   * Stats of a numeric field per key, in a {@link StatsTable}: the value is parsed before the key
+   * is looked up, so a bad number leaves no trace. Plain records take the direct path.
    *
    * @param keyField the key's field
    * @param valueField the number's field
    * @return the job
    */
-  static Job<KeyTable<StatsAccumulator>, HashMap<String, StatsAccumulator>> statsBy(
-      int keyField, int valueField) {
-    Job<KeyTable<StatsAccumulator>, HashMap<String, StatsAccumulator>> generic =
-        foldBy(
-            keyField,
-            Fold.of(
-                StatsAccumulator::new,
-                (acc, r) -> {
-                  acc.add(r.parseDouble(valueField));
-                  return acc;
-                },
-                StatsAccumulator::merge));
+  static Job<StatsTable, HashMap<String, StatsAccumulator>> statsBy(int keyField, int valueField) {
     return new Job<>() {
       @Override
-      public KeyTable<StatsAccumulator> start() {
-        return new KeyTable<>();
+      public StatsTable start() {
+        return new StatsTable();
       }
 
       @Override
-      public void accept(KeyTable<StatsAccumulator> table, Row r) {
+      public void accept(StatsTable table, Row r) {
         double v = r.parseDouble(valueField);
-        KeyTable.Entry<StatsAccumulator> e = ((RowView) r).entry(table, keyField);
-        if (e.value == null) {
-          e.value = new StatsAccumulator();
-        }
-        e.value.add(v);
+        ((RowView) r).addTo(table, keyField, v);
       }
 
       @Override
-      public HashMap<String, StatsAccumulator> partial(KeyTable<StatsAccumulator> table) {
-        return generic.partial(table);
+      public HashMap<String, StatsAccumulator> partial(StatsTable table) {
+        return table.toMap();
       }
 
       @Override
       public HashMap<String, StatsAccumulator> merge(
           HashMap<String, StatsAccumulator> left, HashMap<String, StatsAccumulator> right) {
-        return generic.merge(left, right);
+        for (Map.Entry<String, StatsAccumulator> e : right.entrySet()) {
+          left.merge(e.getKey(), e.getValue(), StatsAccumulator::merge);
+        }
+        return left;
+      }
+
+      @Override
+      public ChunkScanner.KeyedNumbers<StatsTable> direct() {
+        return new ChunkScanner.KeyedNumbers<>(keyField, valueField, StatsTable::add);
       }
     };
   }

@@ -73,13 +73,9 @@ public final class KeyTable<V> {
    */
   public Entry<V> entry(byte[] b, int from, int to) {
     int len = to - from;
-    // Without a branch on the length, which varies from key to key: masks, not ifs.
-    long firstMask = len >= 8 ? -1L : (1L << (len << 3)) - 1;
-    long lastMask = (7 - len) >> 31; // all ones from eight bytes on
-    long first = Bytes.word(b, from) & firstMask;
-    long last = Bytes.word(b, Math.max(to - 8, 0)) & lastMask;
-    long x = (first ^ Long.rotateLeft(last, 29) ^ len) * 0x9E3779B97F4A7C15L;
-    int h = (int) (x >>> 32);
+    long first = firstWord(b, from, to);
+    long last = lastWord(b, from, to);
+    int h = hash(first, last, len);
     Entry<V>[] s = slots;
     int mask = s.length - 1;
     int i = h >>> shift;
@@ -96,6 +92,26 @@ public final class KeyTable<V> {
       }
       i = (i + 1) & mask;
     }
+  }
+
+  /**
+   * A key's first eight bytes as a little-endian word, zero-padded when shorter; no branch on the
+   * length, which varies from key to key.
+   */
+  static long firstWord(byte[] b, int from, int to) {
+    int len = to - from;
+    return Bytes.word(b, from) & (len >= 8 ? -1L : (1L << (len << 3)) - 1);
+  }
+
+  /** A key's last eight bytes as a word, or zero for keys under eight bytes. */
+  static long lastWord(byte[] b, int from, int to) {
+    return Bytes.word(b, Math.max(to - 8, 0)) & ((7 - (to - from)) >> 31);
+  }
+
+  /** The hash of a key's words and length; a slot is its top bits. */
+  static int hash(long first, long last, int len) {
+    long x = (first ^ Long.rotateLeft(last, 29) ^ len) * 0x9E3779B97F4A7C15L;
+    return (int) (x >>> 32);
   }
 
   private Entry<V> add(int i, byte[] b, int from, int to, long first, long last, int h) {

@@ -141,6 +141,12 @@ final class RowView implements Row {
     return keys.entry(buf, starts[field], ends[field]).key();
   }
 
+  /** Adds a number to the stats of the key in a field. */
+  void addTo(StatsTable table, int field, double value) {
+    check(field);
+    table.add(buf, starts[field], ends[field], value);
+  }
+
   /** The group-by table entry for a field. */
   <V> KeyTable.Entry<V> entry(KeyTable<V> table, int field) {
     check(field);

@@ -57,7 +57,8 @@ public final class Runner {
     Mapper mapper = pool.with(o -> o.withChunkSize(1).withWindow(Math.max(4, 2 * parallelism)));
     TaskFunction<FileChunk, ChunkResult<P>> task =
         chunk -> {
-          ChunkScanner.Outcome<S> o = ChunkScanner.scan(resolved, chunk, job.start(), job::accept);
+          ChunkScanner.Outcome<S> o =
+              ChunkScanner.scan(resolved, chunk, job.start(), job::accept, job.direct());
           return new ChunkResult<>(
               job.partial(o.state()), o.records(), o.skipped(), o.bytes(), o.bad());
         };

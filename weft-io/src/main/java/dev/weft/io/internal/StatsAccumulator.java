@@ -8,9 +8,22 @@ public final class StatsAccumulator implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private long count;
-  private final ExactSum sum = new ExactSum();
+  private final ExactSum sum;
   private double min = Double.POSITIVE_INFINITY;
   private double max = Double.NEGATIVE_INFINITY;
+
+  /** An empty accumulator. */
+  public StatsAccumulator() {
+    this.sum = new ExactSum();
+  }
+
+  /** One that holds these numbers already (a {@link StatsTable} row). */
+  StatsAccumulator(long count, ExactSum sum, double min, double max) {
+    this.count = count;
+    this.sum = sum;
+    this.min = min;
+    this.max = max;
+  }
 
   /**
    * Adds a number.
