@@ -246,12 +246,7 @@ public final class ChunkScanner {
         // lowest match of a mask is used: it is exact. Bytes past limit are stale: masked off.
         while (true) {
           if (direct != null && !atFileStart && !headerPending && !checkLines) {
-            int next = direct(buf, lineStart, limit, delimiters);
-            if (next >= 0) {
-              records++;
-              lineStart = next;
-              continue;
-            }
+            lineStart = direct(buf, lineStart, limit, delimiters);
           }
           int i = lineStart;
           int fieldStart = lineStart;
@@ -330,63 +325,81 @@ public final class ChunkScanner {
     }
 
     /**
-     * The direct path: takes the line at {@code p} if it is whole in the buffer and plain (no
-     * quote, no carriage return, not blank, the expected field count, the key and number fields
-     * present, the number parsing) and returns where the next line starts; -1 leaves the line to
-     * the general path, which finds what made it not plain, or reads more.
+     * The direct path: takes the lines from {@code p} on for as long as each is whole in the buffer
+     * and plain (no quote, no carriage return, not blank, the expected field count, the key and
+     * number fields present, the number parsing), and returns where the first line it did not take
+     * starts: the general path takes that one, finding what made it not plain, or reads more. One
+     * call runs through many lines, with the settings in locals.
      */
     private int direct(byte[] buf, int p, int limit, long delimiters) {
-      int field = 0;
-      int start = p;
-      int keyFrom = 0;
-      int keyTo = 0;
-      int valueFrom = 0;
-      int valueTo = 0;
-      int i = p;
-      while (i < limit) {
-        long w = (long) WORD.get(buf, i);
-        long m = first(w ^ NEWLINES) | first(w ^ delimiters) | first(w ^ QUOTES);
-        if (limit - i < 8) {
-          m &= -1L >>> (64 - 8 * (limit - i));
-        }
-        if (m == 0) {
-          i += 8;
-          continue;
-        }
-        int at = i + (Long.numberOfTrailingZeros(m) >>> 3);
-        byte c = buf[at];
-        if (c == '"') {
-          return -1;
-        }
-        if (field == keyField) {
-          keyFrom = start;
-          keyTo = at;
-        }
-        if (field == valueField) {
-          valueFrom = start;
-          valueTo = at;
-        }
-        field++;
-        if (c == '\n') {
-          if (at == p
-              || buf[at - 1] == '\r'
-              || field <= lastField
-              || (expected > 0 && field != expected)) {
-            return -1;
+      final S s = state;
+      final KeyedNumbers.Add<S> add = direct.add();
+      final int keyAt = keyField;
+      final int valueAt = valueField;
+      final int fieldsAtLeast = lastField + 1;
+      final int fieldsExactly = expected;
+      int taken = 0;
+      int line = p;
+      lines:
+      while (true) {
+        int field = 0;
+        int start = line;
+        int keyFrom = 0;
+        int keyTo = 0;
+        int valueFrom = 0;
+        int valueTo = 0;
+        int i = line;
+        while (true) {
+          if (i >= limit) {
+            break lines; // the line goes on past the buffer
           }
-          double value;
-          try {
-            value = Numbers.parseDouble(buf, valueFrom, valueTo);
-          } catch (MalformedRecordException e) {
-            return -1; // the general path reports it, with the line
+          long w = (long) WORD.get(buf, i);
+          long m = first(w ^ NEWLINES) | first(w ^ delimiters) | first(w ^ QUOTES);
+          if (limit - i < 8) {
+            m &= -1L >>> (64 - 8 * (limit - i));
           }
-          direct.add().add(state, buf, keyFrom, keyTo, value);
-          return at + 1;
+          if (m == 0) {
+            i += 8;
+            continue;
+          }
+          int at = i + (Long.numberOfTrailingZeros(m) >>> 3);
+          byte c = buf[at];
+          if (c == '"') {
+            break lines;
+          }
+          if (field == keyAt) {
+            keyFrom = start;
+            keyTo = at;
+          }
+          if (field == valueAt) {
+            valueFrom = start;
+            valueTo = at;
+          }
+          field++;
+          if (c == '\n') {
+            if (at == line
+                || buf[at - 1] == '\r'
+                || field < fieldsAtLeast
+                || (fieldsExactly > 0 && field != fieldsExactly)) {
+              break lines;
+            }
+            double value;
+            try {
+              value = Numbers.parseDouble(buf, valueFrom, valueTo);
+            } catch (MalformedRecordException e) {
+              break lines; // the general path reports it, with the line
+            }
+            add.add(s, buf, keyFrom, keyTo, value);
+            taken++;
+            line = at + 1;
+            continue lines;
+          }
+          start = at + 1;
+          i = at + 1;
         }
-        start = at + 1;
-        i = at + 1;
       }
-      return -1;
+      records += taken;
+      return line;
     }
 
     /**
