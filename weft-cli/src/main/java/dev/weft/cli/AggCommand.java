@@ -8,7 +8,6 @@ import dev.weft.io.Records;
 import dev.weft.io.Stats;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,8 +98,7 @@ final class AggCommand implements Callable<Integer> {
     // The bar is closed last, so that an error message after a failed run starts on its own line.
     try (ProgressBar bar =
             ProgressBar.start(progress, ProgressBar.stderrIsTerminal(), err, System::nanoTime);
-        HeapSampler heap =
-            HeapSampler.start(ManagementFactory.getMemoryMXBean(), Duration.ofMillis(20));
+        HeapSampler heap = HeapSampler.start(Duration.ofMillis(20));
         Pool pool = Pool.cpu()) {
       r = records.onProgress(bar).statsBy(pool, key - 1, value - 1);
       peak = heap.stop();

@@ -145,7 +145,8 @@ final class Showdown<I, R> {
       // Collect what earlier rounds left behind, so the baseline is this round's starting point.
       System.gc();
       long baseline = memory.getHeapMemoryUsage().getUsed();
-      try (HeapSampler sampler = HeapSampler.start(memory, SAMPLE_PERIOD)) {
+      try (HeapSampler sampler =
+          HeapSampler.start(() -> memory.getHeapMemoryUsage().getUsed(), SAMPLE_PERIOD)) {
         long cpuStart = cpuNanos();
         long start = System.nanoTime();
         result = run.apply(input);
