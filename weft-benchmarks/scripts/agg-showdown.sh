@@ -5,8 +5,8 @@
 # single-purpose aggregator and the naive parallel stream (both in weft-benchmarks). Rounds are
 # interleaved (one of each contender per round), so a change in the machine's load hits them all.
 # Prints each contender's median, min and max wall time, its median peak RSS (from /usr/bin/time),
-# rows/s and MB/s from the median, and the ratio to weft; and checks that the three aggregators
-# printed the same lines.
+# rows/s and MB/s from the median, and the ratio to weft; and exits 1 if the aggregators did not
+# print the same lines.
 #
 #   ./mvnw -B -pl weft-cli,weft-benchmarks -am package -DskipTests
 #   ./weft gen measurements --rows 50000000 /tmp/m50.txt
@@ -64,13 +64,16 @@ if [ -f "$work/weft.err" ]; then
 fi
 [ -n "$rows" ] || rows=$(wc -l <"$file")
 
+differ=0
 for a in weft hand-tuned naive; do
   for b in weft hand-tuned naive; do
     if [ "$a" \< "$b" ] && [ -f "$work/$a.out" ] && [ -f "$work/$b.out" ]; then
       if cmp -s "$work/$a.out" "$work/$b.out"; then
         echo "answers: $a and $b agree ($(wc -l <"$work/$a.out") keys)"
       else
-        echo "answers: $a and $b DIFFER:"; diff "$work/$a.out" "$work/$b.out" | head -n 10
+        echo "answers: $a and $b DIFFER:"
+        diff "$work/$a.out" "$work/$b.out" | head -n 10
+        differ=1
       fi
     fi
   done
@@ -90,3 +93,7 @@ for c in $only; do
     printf "%-11s %9.2f %9.2f %9.2f %13.0f %12.3g %9.0f %10s\n", c, t, lo, hi, rss / 1024, rows / t, bytes / 1e6 / t, ratio
   }'
 done
+if [ "$differ" -ne 0 ]; then
+  echo "agg-showdown: the aggregators' answers differ (above)" >&2
+  exit 1
+fi
