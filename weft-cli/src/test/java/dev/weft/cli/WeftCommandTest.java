@@ -21,6 +21,20 @@ class WeftCommandTest {
   }
 
   @Test
+  void onlyTheNamedSubcommandIsBuiltButHelpAndMistakesSeeThemAll() {
+    assertThat(WeftCommand.commandLine(new String[] {"agg", "file.txt"}).getSubcommands())
+        .containsOnlyKeys("agg");
+    assertThat(WeftCommand.commandLine(new String[] {"--help"}).getSubcommands())
+        .containsOnlyKeys("showdown", "gen", "agg", "help");
+    assertThat(WeftCommand.commandLine(new String[] {"agregate"}).getSubcommands())
+        .containsOnlyKeys("showdown", "gen", "agg", "help");
+    assertThat(weft("help", "agg").out()).contains("--key");
+    Run mistyped = weft("agregate");
+    assertThat(mistyped.exitCode()).isEqualTo(2);
+    assertThat(mistyped.err()).contains("agg");
+  }
+
+  @Test
   void showdownHelpNamesItsOptions() {
     Run run = weft("showdown", "--help");
 
