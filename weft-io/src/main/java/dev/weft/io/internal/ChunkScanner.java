@@ -169,15 +169,17 @@ public final class ChunkScanner {
     @FunctionalInterface
     public interface Add<S> {
       /**
-       * Adds it.
+       * Adds it, or throws before changing the state if the number's field is not a number.
        *
        * @param state the fold's state
        * @param b the bytes
        * @param keyFrom the key's first byte
        * @param keyTo just past the key's last byte
-       * @param value the number
+       * @param valueFrom the number's first byte
+       * @param valueTo just past the number's last byte
+       * @throws MalformedRecordException if the field is not a number
        */
-      void add(S state, byte[] b, int keyFrom, int keyTo, double value);
+      void add(S state, byte[] b, int keyFrom, int keyTo, int valueFrom, int valueTo);
     }
   }
 
@@ -385,13 +387,11 @@ public final class ChunkScanner {
                 || (fieldsExactly > 0 && field != fieldsExactly)) {
               break lines;
             }
-            double value;
             try {
-              value = Numbers.parseDouble(buf, valueFrom, valueTo);
+              add.add(s, buf, keyFrom, keyTo, valueFrom, valueTo);
             } catch (MalformedRecordException e) {
               break lines; // the general path reports it, with the line
             }
-            add.add(s, buf, keyFrom, keyTo, value);
             taken++;
             line = at + 1;
             continue lines;

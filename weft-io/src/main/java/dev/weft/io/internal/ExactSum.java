@@ -86,7 +86,11 @@ public final class ExactSum implements Serializable {
     return true;
   }
 
-  private static void addWords(long[] a, int at, long lo, long hi, long top) {
+  /**
+   * Adds a 192-bit two's complement number, given as three words (low first), to the one kept in
+   * {@code a[at, at + 3)}.
+   */
+  static void addWords(long[] a, int at, long lo, long hi, long top) {
     long w0 = a[at];
     long w1 = a[at + 1];
     long n0 = w0 + lo;

@@ -61,6 +61,21 @@ public final class Numbers {
    * @return the value
    */
   public static double parseDouble(byte[] b, int from, int to) {
+    long code = shortDecimalCode(b, from, to);
+    return code >= 0 ? valueOf(code) : general(b, from, to);
+  }
+
+  /**
+   * A short decimal, {@code [+-]?digits[.digits]} with at most eight bytes after the sign, as
+   * {@code digits << 5 | minus << 4 | digitsAfterThePoint}; -1 for anything else, which {@link
+   * #parseDouble} reads the long way.
+   *
+   * @param b the bytes
+   * @param from the first byte
+   * @param to just past the last byte
+   * @return the code, or -1
+   */
+  static long shortDecimalCode(byte[] b, int from, int to) {
     if (to - from >= 1 && to - from <= 9) {
       // The sign without a branch: it is as unpredictable as the data.
       int first = b[from] & 0xFF;
@@ -70,14 +85,23 @@ public final class Numbers {
       if (n >= 1 && n <= 8) {
         long d = shortDecimal(Bytes.word(b, from + signed), n);
         if (d >= 0) {
-          // Both operands are exact doubles, so one correctly rounded division is the exact
-          // answer. The test above does not wait for the division.
-          double v = (d >>> 4) / POW10[(int) d & 15];
-          return Double.longBitsToDouble(Double.doubleToRawLongBits(v) | (long) minus << 63);
+          return (d >>> 4) << 5 | (long) minus << 4 | (d & 15);
         }
       }
     }
-    return general(b, from, to);
+    return -1;
+  }
+
+  /**
+   * The value of a {@link #shortDecimalCode}, correctly rounded: both operands of the one division
+   * are exact doubles.
+   *
+   * @param code the code
+   * @return the value
+   */
+  static double valueOf(long code) {
+    double v = (code >>> 5) / POW10[(int) code & 15];
+    return Double.longBitsToDouble(Double.doubleToRawLongBits(v) | (code & 16) << 59);
   }
 
   private static final long ONES = 0x0101010101010101L;

@@ -43,6 +43,42 @@ final class StatsTable {
    * @param value the number
    */
   void add(byte[] b, int from, int to, double value) {
+    add(slot(b, from, to), value);
+  }
+
+  /**
+   * Adds the number written in {@code b[valueFrom, valueTo)} to a key's row, creating the row if
+   * needed: the direct path of {@code statsBy}. A small decimal's double and sum words come from
+   * {@link SmallDecimals}; other numbers are parsed as {@link Numbers#parseDouble} parses them.
+   *
+   * @param b the bytes
+   * @param keyFrom the key's first byte
+   * @param keyTo just past its last byte
+   * @param valueFrom the number's first byte
+   * @param valueTo just past its last byte
+   * @throws dev.weft.io.MalformedRecordException if the field is not a number, before the table
+   *     changes
+   */
+  void add(byte[] b, int keyFrom, int keyTo, int valueFrom, int valueTo) {
+    long code = Numbers.shortDecimalCode(b, valueFrom, valueTo);
+    int memo = code >= 0 ? SmallDecimals.index(code) : -1;
+    if (memo < 0) {
+      double value = code >= 0 ? Numbers.valueOf(code) : Numbers.parseDouble(b, valueFrom, valueTo);
+      add(slot(b, keyFrom, keyTo), value);
+      return;
+    }
+    long[] t = SmallDecimals.table();
+    int at = slot(b, keyFrom, keyTo) * STRIDE;
+    long[] r = rows; // after slot(), which may grow the table
+    double value = Double.longBitsToDouble(t[memo]);
+    r[at + COUNT]++;
+    r[at + MIN] = Double.doubleToRawLongBits(Math.min(Double.longBitsToDouble(r[at + MIN]), value));
+    r[at + MAX] = Double.doubleToRawLongBits(Math.max(Double.longBitsToDouble(r[at + MAX]), value));
+    ExactSum.addWords(r, at + SUM, t[memo + 1], t[memo + 2], t[memo + 3]);
+  }
+
+  /** The slot of a key's row, made (and the table grown) if the key is new. */
+  private int slot(byte[] b, int from, int to) {
     int len = to - from;
     long first = KeyTable.firstWord(b, from, to);
     long last = KeyTable.lastWord(b, from, to);
@@ -56,19 +92,16 @@ final class StatsTable {
       if (stored == 0) {
         if ((size + 1) * 4 > keys.length) {
           grow(); // and look for the key's slot in the new table
-          add(b, from, to, value);
-          return;
+          return slot(b, from, to);
         }
         claim(slot, b, from, to, first, last);
-        add(slot, value);
-        return;
+        return slot;
       }
       if (r[at + FIRST] == first
           && r[at + LAST] == last
           && stored == len + 1
           && (len <= 16 || Arrays.equals(keys[slot], 8, len - 8, b, from + 8, to - 8))) {
-        add(slot, value);
-        return;
+        return slot;
       }
       slot = (slot + 1) & mask;
     }
