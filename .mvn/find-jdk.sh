@@ -2,11 +2,18 @@
 # one-line message. Order: $WEFT_JAVA_HOME, $JAVA_HOME, the JDK on PATH, then the usual install
 # folders. A JDK other than 25 is passed over, never used.
 weft_jdk_feature() {
-  # prints the feature release (25 for "25.0.1") of the JDK at $1, or nothing
-  [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] || return 0
-  if [ -r "$1/release" ]; then
-    sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release"
-  fi
+  # prints the feature release (25 for "25.0.1") of the JDK at $1, or nothing; reads the release
+  # file with the shell alone, since ./weft sources this on every start
+  [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] && [ -r "$1/release" ] || return 0
+  while IFS= read -r weft_line || [ -n "$weft_line" ]; do
+    case $weft_line in
+      JAVA_VERSION=\"*)
+        weft_line=${weft_line#JAVA_VERSION=\"}
+        printf %s "${weft_line%%[!0-9]*}"
+        return 0
+        ;;
+    esac
+  done <"$1/release"
 }
 
 weft_find_jdk() {
