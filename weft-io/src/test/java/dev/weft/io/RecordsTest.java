@@ -198,6 +198,43 @@ class RecordsTest {
             });
   }
 
+  @Test
+  void invalidUtf8IsFoundWhereverItIsOnStatsBysDirectPath() throws Exception {
+    // Plain lines take the direct path, which checks UTF-8 only in new keys and in fields that are
+    // neither the key nor the number: each kind of bad line must still be caught and named.
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    byte[][] lines = {
+      "Zürich,1.5,note".getBytes(StandardCharsets.UTF_8), // line 2: a good key, seen first
+      {'Z', (byte) 0xC3, 'r', 'i', 'c', 'h', ',', '2', ',', 'n'}, // 3: a new key, cut character
+      "Zürich,2.5,note".getBytes(StandardCharsets.UTF_8), // 4: the known key again
+      {'a', ',', '3', ',', 'n', (byte) 0xFF}, // 5: a bad byte in the third field
+      {'a', ',', '4', (byte) 0x80, ',', 'n'}, // 6: a bad byte in the number
+      {'a', ',', '5', ',', (byte) 0xE2, (byte) 0x82}, // 7: a character cut by the line's end
+      "a,6,fine".getBytes(StandardCharsets.UTF_8) // 8
+    };
+    out.write("first,0,line\n".getBytes(StandardCharsets.UTF_8)); // line 1 takes the general path
+    for (byte[] line : lines) {
+      out.write(line);
+      out.write('\n');
+    }
+    Path f = file("utf8-direct.csv", out.toByteArray());
+    for (long chunk : new long[] {0, 1, 17}) {
+      FoldResult<java.util.SortedMap<String, Stats>> r =
+          Records.csv(f).fieldCount(-1).chunkSize(chunk).skipBad(10).statsBy(pool, 0, 1);
+      assertThat(r.badRecords())
+          .as("chunk %d", chunk)
+          .extracting(BadRecord::line)
+          .containsExactly(3L, 5L, 6L, 7L);
+      assertThat(r.badRecords()).extracting(BadRecord::reason).containsOnly("invalid UTF-8");
+      assertThat(r.value().get("Zürich").count()).isEqualTo(2);
+      assertThat(r.value().get("a").count()).isEqualTo(1);
+      assertThat(r.records()).isEqualTo(4);
+    }
+    assertThatThrownBy(() -> Records.csv(f).fieldCount(-1).statsBy(pool, 0, 1))
+        .isInstanceOfSatisfying(
+            MalformedRecordException.class, e -> assertThat(e.badRecord().line()).isEqualTo(3));
+  }
+
   void assertBad(String content, long line, long offset, String reason) throws Exception {
     Path f = file("bad.csv", content);
     assertThatThrownBy(() -> Records.csv(f).statsBy(pool, 0, 1))

@@ -1,5 +1,6 @@
 package dev.weft.io.internal;
 
+import dev.weft.io.MalformedRecordException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -56,8 +57,8 @@ final class StatsTable {
    * @param keyTo just past its last byte
    * @param valueFrom the number's first byte
    * @param valueTo just past its last byte
-   * @throws dev.weft.io.MalformedRecordException if the field is not a number, before the table
-   *     changes
+   * @throws MalformedRecordException if the field is not a number, or the key is new and not UTF-8,
+   *     before the table changes
    */
   void add(byte[] b, int keyFrom, int keyTo, int valueFrom, int valueTo) {
     long code = Numbers.shortDecimalCode(b, valueFrom, valueTo);
@@ -122,6 +123,10 @@ final class StatsTable {
   }
 
   private void claim(int slot, byte[] b, int from, int to, long first, long last) {
+    // The direct path leaves a key's UTF-8 to the table: checked once, when the key is new.
+    if (Utf8.resume(b, from, to, Utf8.START) != Utf8.START) {
+      throw new MalformedRecordException("invalid UTF-8");
+    }
     int at = slot * STRIDE;
     rows[at + FIRST] = first;
     rows[at + LAST] = last;
