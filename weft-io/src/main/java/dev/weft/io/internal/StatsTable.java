@@ -61,7 +61,10 @@ final class StatsTable {
    *     before the table changes
    */
   void add(byte[] b, int keyFrom, int keyTo, int valueFrom, int valueTo) {
-    long code = Numbers.shortDecimalCode(b, valueFrom, valueTo);
+    long code = Numbers.tenthsCode(b, valueFrom, valueTo);
+    if (code < 0) {
+      code = Numbers.shortDecimalCode(b, valueFrom, valueTo);
+    }
     int memo = code >= 0 ? SmallDecimals.index(code) : -1;
     if (memo < 0) {
       double value = code >= 0 ? Numbers.valueOf(code) : Numbers.parseDouble(b, valueFrom, valueTo);

@@ -80,4 +80,35 @@ class SmallDecimalsTest {
     assertThat(row.toStats().min()).isEqualTo(min);
     assertThat(row.toStats().max()).isEqualTo(max);
   }
+
+  @Test
+  void theTenthsShortcutAgreesWithTheGeneralShortDecimal() {
+    Random rnd = new Random(13);
+    String alphabet = "0123456789.-+x \u00e9";
+    java.util.regex.Pattern tenths = java.util.regex.Pattern.compile("[+-]?[0-9]{1,3}\\.[0-9]");
+    int shortcut = 0;
+    for (int i = 0; i < 300_000; i++) {
+      StringBuilder sb = new StringBuilder();
+      int len = rnd.nextInt(8);
+      for (int k = 0; k < len; k++) {
+        sb.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+      }
+      if (rnd.nextInt(3) == 0) { // and plenty of the shape itself
+        sb.setLength(0);
+        sb.append(rnd.nextBoolean() ? "-" : "").append(rnd.nextInt(1000)).append('.');
+        sb.append(rnd.nextInt(10));
+      }
+      String text = sb.toString();
+      byte[] b = (text + "9;9.9\n").getBytes(StandardCharsets.UTF_8); // bytes after the number
+      int to = text.getBytes(StandardCharsets.UTF_8).length;
+      long code = Numbers.tenthsCode(b, 0, to);
+      if (tenths.matcher(text).matches()) {
+        assertThat(code).as(text).isEqualTo(Numbers.shortDecimalCode(b, 0, to));
+        shortcut++;
+      } else {
+        assertThat(code).as(text).isEqualTo(-1);
+      }
+    }
+    assertThat(shortcut).isGreaterThan(90_000);
+  }
 }
