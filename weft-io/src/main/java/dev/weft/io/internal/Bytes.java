@@ -25,9 +25,4 @@ final class Bytes {
     }
     return w;
   }
-
-  /** A mask of the low {@code n} bytes, {@code 0 <= n <= 8}. */
-  static long low(int n) {
-    return n == 0 ? 0 : -1L >>> (64 - 8 * n);
-  }
 }
