@@ -2,6 +2,7 @@ package dev.weft;
 
 import dev.weft.diag.PoolStats;
 import dev.weft.diag.TimeAccounting;
+import dev.weft.internal.Job;
 import dev.weft.internal.ThreadEngine;
 import dev.weft.internal.VirtualEngine;
 import dev.weft.spi.Batch;
@@ -197,9 +198,17 @@ public final class Pool extends AbstractMapper implements AutoCloseable {
   /**
    * Stops accepting work, waits for everything submitted to finish, and stops the workers. After it
    * returns no thread of this pool is running. Idempotent.
+   *
+   * <p>If the calling thread is interrupted while it waits, running tasks are interrupted and
+   * queued ones cancelled ({@link #shutdownNow()}), and it goes on waiting for them to stop, so
+   * that no worker outlives the call; the interrupt status is set again on return.
+   *
+   * @throws IllegalStateException if called from a task running on this pool, which would wait for
+   *     itself: nothing is shut down; close the pool from outside, or call {@link #shutdownNow()}
    */
   @Override
   public void close() {
+    checkNotOwnTask("close()");
     closed = true;
     engine.shutdown();
     boolean interrupted = false;
@@ -234,8 +243,11 @@ public final class Pool extends AbstractMapper implements AutoCloseable {
    * @param timeout how long to wait at most
    * @return true if every worker has stopped
    * @throws InterruptedException if interrupted while waiting
+   * @throws IllegalStateException if called from a task running on this pool, which would wait for
+   *     itself
    */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    checkNotOwnTask("awaitTermination()");
     return engine.awaitTermination(timeout);
   }
 
@@ -246,6 +258,15 @@ public final class Pool extends AbstractMapper implements AutoCloseable {
    */
   public boolean isTerminated() {
     return engine.isTerminated();
+  }
+
+  private void checkNotOwnTask(String what) {
+    if (Job.isWorkerOf(engine)) {
+      throw new IllegalStateException(
+          what
+              + " called from a task running on this pool would wait for that task to finish"
+              + " (itself): close the pool from outside its tasks, or use shutdownNow()");
+    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.weft;
 
+import dev.weft.internal.Job;
 import dev.weft.spi.BatchControl;
 import dev.weft.spi.BatchResult;
 import java.util.concurrent.CancellationException;
@@ -12,6 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The future of one {@link Pool#submit} task: completed exactly once, by the engine or a cancel.
+ *
+ * <p>A {@code get} from inside a task of the same pool runs the submitted task on the calling
+ * thread if no worker has claimed it yet, so {@code pool.submit(...).get()} inside a task cannot
+ * wait for a worker that is itself waiting.
  */
 final class PoolFuture<R> implements Future<R> {
   private static final int PENDING = 0;
@@ -79,6 +84,7 @@ final class PoolFuture<R> implements Future<R> {
 
   @Override
   public R get() throws InterruptedException, ExecutionException {
+    helpIfNested();
     done.await();
     return report();
   }
@@ -86,10 +92,20 @@ final class PoolFuture<R> implements Future<R> {
   @Override
   public R get(long timeout, TimeUnit unit)
       throws InterruptedException, ExecutionException, TimeoutException {
+    helpIfNested();
     if (!done.await(timeout, unit)) {
       throw new TimeoutException("task not done after " + timeout + " " + unit);
     }
     return report();
+  }
+
+  private void helpIfNested() throws InterruptedException {
+    if (done.getCount() != 0 && control instanceof Job job) {
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+      job.runInline();
+    }
   }
 
   private R report() throws ExecutionException {

@@ -54,8 +54,6 @@ public final class TimeAccounting implements Recorder {
     private final LongAdder failed = new LongAdder();
     private final LongAdder working = new LongAdder();
     private final LongAdder idle = new LongAdder();
-    private final LongAdder blocked = new LongAdder();
-    private final LongAdder serializing = new LongAdder();
 
     Account(String name) {
       this.name = name;
@@ -76,16 +74,6 @@ public final class TimeAccounting implements Recorder {
       idle.add(endNanos - startNanos);
     }
 
-    @Override
-    public void blocked(long startNanos, long endNanos) {
-      blocked.add(endNanos - startNanos);
-    }
-
-    @Override
-    public void serializing(long nanos) {
-      serializing.add(nanos);
-    }
-
     WorkerStats snapshot() {
       return new WorkerStats(
           name,
@@ -93,9 +81,7 @@ public final class TimeAccounting implements Recorder {
           tasks.sum(),
           failed.sum(),
           Duration.ofNanos(working.sum()),
-          Duration.ofNanos(idle.sum()),
-          Duration.ofNanos(blocked.sum()),
-          Duration.ofNanos(serializing.sum()));
+          Duration.ofNanos(idle.sum()));
     }
   }
 }

@@ -12,8 +12,6 @@ import java.time.Duration;
  * @param failed tasks that failed
  * @param working time spent running tasks
  * @param waitingForInput time spent waiting for work
- * @param blockedOnOutput time spent unable to hand off results
- * @param serializing time spent serializing and deserializing
  */
 public record WorkerStats(
     String name,
@@ -21,21 +19,15 @@ public record WorkerStats(
     long tasks,
     long failed,
     Duration working,
-    Duration waitingForInput,
-    Duration blockedOnOutput,
-    Duration serializing) {
+    Duration waitingForInput) {
 
   /**
    * The share of accounted time spent working, from 0 to 1.
    *
-   * @return working / (working + waiting + blocked + serializing), 0 when nothing was accounted
+   * @return working / (working + waiting), 0 when nothing was accounted
    */
   public double utilization() {
-    long total =
-        working.toNanos()
-            + waitingForInput.toNanos()
-            + blockedOnOutput.toNanos()
-            + serializing.toNanos();
+    long total = working.toNanos() + waitingForInput.toNanos();
     return total == 0 ? 0 : (double) working.toNanos() / total;
   }
 }

@@ -5,8 +5,7 @@
  * {@link dev.weft.Pool#stats()}.
  *
  * <p>Vocabulary: <i>working</i> is time inside tasks; <i>waiting for input</i> is a worker with
- * nothing to do (the producer or the window starves it); <i>blocked on output</i> is a worker that
- * cannot hand off a result; <i>serializing</i> is time spent encoding and decoding tasks and
- * results for another process.
+ * nothing to do (the producer, or a consumer slower than the workers through the window, starves
+ * it).
  */
 package dev.weft.diag;

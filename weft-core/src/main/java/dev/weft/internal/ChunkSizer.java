@@ -11,8 +11,8 @@ import java.util.Arrays;
  * wall time is inflated whenever its thread is descheduled (a busy machine, a GC pause): a mean
  * would let one preempted batch shrink the next ones a hundredfold, and the extra hand-offs would
  * then slow the busy machine further. Starts at one input and grows at most eightfold per
- * observation, so a single fast sample cannot produce a huge batch. Not thread-safe: the run's
- * consumer thread owns it.
+ * observation, so a single fast sample cannot produce a huge batch. A fixed size is kept exactly:
+ * the cap applies to automatic sizes only. Not thread-safe: the run guards it with its lock.
  */
 final class ChunkSizer {
   private static final int SAMPLES = 5;
@@ -27,9 +27,14 @@ final class ChunkSizer {
 
   ChunkSizer(int fixed, int max, long targetNanos) {
     this.max = Math.max(1, max);
-    this.fixed = fixed > 0 ? Math.min(fixed, this.max) : 0;
+    this.fixed = Math.max(fixed, 0);
     this.targetNanos = targetNanos;
     this.current = this.fixed > 0 ? this.fixed : 1;
+  }
+
+  /** The largest batch this sizer can ask for. */
+  int max() {
+    return Math.max(fixed, max);
   }
 
   int next() {

@@ -1,58 +1,137 @@
 package dev.weft.internal;
 
 import dev.weft.InputFailedException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Where a run takes its inputs from, a chunk at a time. Owned by the run's consumer thread.
+ * Where a run takes its inputs from, a chunk at a time. {@link #next} never blocks: it hands over
+ * what is there. Everything but {@link #close} is called by the run's consumer thread.
  *
  * @param <T> the input type
  */
 abstract sealed class ChunkSource<T> {
   protected long pulled;
-  protected boolean exhausted;
 
   /** Inputs handed out so far. */
   final long pulled() {
     return pulled;
   }
 
-  /** True once the input has no more elements. */
-  final boolean exhausted() {
-    return exhausted;
-  }
-
   /** The total number of inputs, or -1 if unknown. */
   abstract long size();
 
+  /** How many inputs {@link #next} could hand over now without waiting. */
+  abstract long available();
+
+  /** True once every input has been handed out and no more will come. */
+  abstract boolean exhausted();
+
   /**
-   * Up to {@code max} next inputs; an empty list once exhausted.
+   * Up to {@code max} of the inputs available now; never blocks.
    *
-   * @throws InputFailedException if the input throws
+   * @throws InputFailedException if the input threw at the position reached
    */
   abstract List<T> next(int max);
 
-  /** Releases the input (closes a stream). */
+  /**
+   * Tells the source how far the consumer has got, so that a reader bounds what it reads ahead.
+   *
+   * @param delivered inputs handed to the caller so far
+   * @param readAhead how many inputs may wait read and not yet taken
+   */
+  void progress(long delivered, int readAhead) {}
+
+  /** Starts reading, if the source reads on a thread of its own. Idempotent. */
+  void start() {}
+
+  /** Releases the input (closes a stream, stops the reader). Idempotent; any thread. */
   abstract void close();
 
-  static <T> ChunkSource<T> of(Iterator<? extends T> iterator, AutoCloseable resource) {
-    return new FromIterator<>(iterator, resource);
+  static <T> ChunkSource<T> of(
+      Iterator<? extends T> iterator,
+      AutoCloseable resource,
+      long window,
+      long readAheadMax,
+      Runnable onInput) {
+    return new Reader<>(iterator, resource, window, readAheadMax, onInput);
   }
 
   static <T> ChunkSource<T> of(List<? extends T> list) {
     return new FromList<>(list);
   }
 
-  private static final class FromIterator<T> extends ChunkSource<T> {
+  /**
+   * An iterator read by a virtual thread of its own into a bounded ring, because an iterator may
+   * block (a live feed, a channel, a request/response loop that waits for results): the consumer
+   * keeps delivering results and cutting batches from what has arrived while the reader waits.
+   *
+   * <p>Implementation note: a single-producer, single-consumer ring. The reader writes a slot and
+   * then publishes {@code tail} with a release store; the consumer reads {@code tail} with an
+   * acquire load, takes the slots and publishes {@code head} the same way. The reader reads at most
+   * {@code readAhead} inputs past {@code head} and at most {@code window} past what the caller has
+   * been handed ({@code delivered}); when it may not, it parks, and the consumer unparks it after
+   * it takes inputs or reports progress. {@code done} is published after the last {@code tail}.
+   */
+  private static final class Reader<T> extends ChunkSource<T> {
+    private static final VarHandle TAIL;
+    private static final VarHandle HEAD;
+    private static final VarHandle DELIVERED;
+
+    static {
+      try {
+        MethodHandles.Lookup l = MethodHandles.lookup();
+        TAIL = l.findVarHandle(Reader.class, "tail", long.class);
+        HEAD = l.findVarHandle(Reader.class, "head", long.class);
+        DELIVERED = l.findVarHandle(Reader.class, "delivered", long.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
     private final Iterator<? extends T> iterator;
     private final AutoCloseable resource;
+    private final long window;
+    private final Runnable onInput;
+    private final Object[] ring;
+    private final int mask;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    FromIterator(Iterator<? extends T> iterator, AutoCloseable resource) {
+    @SuppressWarnings("unused") // accessed through TAIL as well
+    private long tail;
+
+    @SuppressWarnings("unused") // accessed through HEAD as well
+    private long head;
+
+    @SuppressWarnings("unused") // accessed through DELIVERED as well
+    private long delivered;
+
+    private volatile int readAhead = 1;
+    private volatile boolean done;
+    private volatile boolean parked;
+    private volatile Thread thread;
+    private RuntimeException failure; // published by done
+
+    Reader(
+        Iterator<? extends T> iterator,
+        AutoCloseable resource,
+        long window,
+        long readAheadMax,
+        Runnable onInput) {
       this.iterator = Objects.requireNonNull(iterator, "inputs");
       this.resource = resource;
+      this.window = window;
+      this.onInput = onInput;
+      long most = Math.max(2, Math.min(Math.min(window, readAheadMax), 1 << 21));
+      int capacity = Integer.highestOneBit((int) most - 1) << 1;
+      this.ring = new Object[capacity];
+      this.mask = capacity - 1;
     }
 
     @Override
@@ -61,29 +140,123 @@ abstract sealed class ChunkSource<T> {
     }
 
     @Override
-    List<T> next(int max) {
-      List<T> chunk = new ArrayList<>(Math.min(max, 1024));
+    void start() {
+      if (thread == null && !closed.get()) {
+        thread = Thread.ofVirtual().name("weft-reader").start(this::read);
+      }
+    }
+
+    private void read() {
+      long t = tail;
+      long read = 0;
       try {
-        while (chunk.size() < max && iterator.hasNext()) {
-          chunk.add(iterator.next());
-          pulled++;
-        }
-        if (chunk.size() < max) {
-          exhausted = true;
+        while (true) {
+          while (!hasRoom(t, read)) {
+            if (closed.get()) {
+              return;
+            }
+            parked = true;
+            if (!hasRoom(t, read)) {
+              LockSupport.park(this);
+            }
+            parked = false;
+            // Only close() interrupts the reader; any other interrupt must not make it spin.
+            if (Thread.interrupted() && closed.get()) {
+              return;
+            }
+          }
+          if (closed.get() || !iterator.hasNext()) {
+            return;
+          }
+          T x = iterator.next();
+          read++;
+          ring[(int) (t & mask)] = x;
+          t++;
+          TAIL.setRelease(this, t);
+          onInput.run();
         }
       } catch (RuntimeException | Error e) {
-        exhausted = true;
-        throw new InputFailedException(pulled, e);
+        failure = new InputFailedException(read, e);
+      } finally {
+        // Closed before the end is published: a caller who has seen the end sees it closed.
+        closeResource();
+        done = true;
+        onInput.run();
       }
+    }
+
+    private boolean hasRoom(long t, long read) {
+      return t - (long) HEAD.getAcquire(this) < readAhead
+          && read - (long) DELIVERED.getAcquire(this) < window;
+    }
+
+    @Override
+    long available() {
+      return (long) TAIL.getAcquire(this) - head;
+    }
+
+    @Override
+    boolean exhausted() {
+      return done && failure == null && available() == 0;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    List<T> next(int max) {
+      boolean ended = done; // read before tail: if it was done, every input is visible
+      long t = (long) TAIL.getAcquire(this);
+      int n = (int) Math.min(max, t - head);
+      if (n == 0) {
+        if (ended && failure != null) {
+          throw failure;
+        }
+        return List.of();
+      }
+      List<T> chunk = new ArrayList<>(n);
+      long h = head;
+      for (int i = 0; i < n; i++) {
+        int at = (int) (h & mask);
+        chunk.add((T) ring[at]);
+        ring[at] = null;
+        h++;
+      }
+      HEAD.setRelease(this, h);
+      pulled += n;
+      wake();
       return chunk;
     }
 
-    private boolean closed;
+    @Override
+    void progress(long deliveredSoFar, int readAhead) {
+      this.readAhead = Math.max(1, Math.min(readAhead, ring.length));
+      DELIVERED.setRelease(this, deliveredSoFar);
+      wake();
+    }
+
+    private void wake() {
+      if (parked) {
+        Thread r = thread;
+        if (r != null) {
+          LockSupport.unpark(r);
+        }
+      }
+    }
 
     @Override
     void close() {
-      if (!closed && resource != null) {
-        closed = true;
+      if (closed.compareAndSet(false, true)) {
+        Thread r = thread;
+        if (r != null && r != Thread.currentThread()) {
+          r.interrupt();
+        }
+        closeResource();
+      }
+    }
+
+    private final AtomicBoolean resourceClosed = new AtomicBoolean();
+
+    private void closeResource() {
+      if (resource != null && resourceClosed.compareAndSet(false, true)) {
         try {
           resource.close();
         } catch (Exception e) {
@@ -100,7 +273,6 @@ abstract sealed class ChunkSource<T> {
     FromList(List<? extends T> list) {
       this.list = list;
       this.size = list.size();
-      this.exhausted = size == 0;
     }
 
     @Override
@@ -109,14 +281,21 @@ abstract sealed class ChunkSource<T> {
     }
 
     @Override
+    long available() {
+      return size - pulled;
+    }
+
+    @Override
+    boolean exhausted() {
+      return pulled == size;
+    }
+
+    @Override
     @SuppressWarnings("unchecked")
     List<T> next(int max) {
       int from = (int) pulled;
       int to = (int) Math.min(size, pulled + max);
       pulled = to;
-      if (to == size) {
-        exhausted = true;
-      }
       return (List<T>) list.subList(from, to);
     }
 

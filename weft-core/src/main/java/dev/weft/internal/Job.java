@@ -21,6 +21,14 @@ import java.lang.invoke.VarHandle;
  * a worker whose RUNNING to DONE move failed takes the same monitor before it clears its interrupt
  * status, so a cancel interrupt never leaks into the next batch the same thread runs, and nobody
  * spins. This protocol is checked by the jcstress tests in weft-jcstress.
+ *
+ * <p>A job may be claimed by two parties: the engine's worker that dequeues it and, for nested use
+ * of a pool, a worker of the same engine that waits for it and runs it inline ({@link #runInline}).
+ * The claim is the CAS out of NEW, so exactly one of them runs it; {@code runner} is written only
+ * by the winner, after its CAS, so a loser cannot hide the winner from a canceller. A canceller
+ * that finds {@code runner} still null has already set {@code stopRequested}, which the winner
+ * reads after publishing {@code runner}: either the interrupt or the flag reaches it (both are
+ * volatile).
  */
 public final class Job implements BatchControl {
   static final int NEW = 0;
@@ -40,9 +48,12 @@ public final class Job implements BatchControl {
     }
   }
 
+  /** The job the current thread is running, innermost first; null on a thread that runs none. */
+  private static final ThreadLocal<Job> CURRENT = new ThreadLocal<>();
+
   private final Batch<?, ?> batch;
   private final BatchCallback callback;
-  private final Runnable onFinish;
+  private final Object owner;
 
   @SuppressWarnings("unused") // accessed through STATE
   private volatile int state;
@@ -55,39 +66,66 @@ public final class Job implements BatchControl {
    *
    * @param batch the batch
    * @param callback told the result exactly once
-   * @param onFinish run once after the callback, for the engine's bookkeeping
+   * @param owner the engine that accepted the job: only its own workers may run it inline
    */
-  public Job(Batch<?, ?> batch, BatchCallback callback, Runnable onFinish) {
+  public Job(Batch<?, ?> batch, BatchCallback callback, Object owner) {
     this.batch = batch;
     this.callback = callback;
-    this.onFinish = onFinish;
+    this.owner = owner;
   }
 
   /**
-   * The batch.
+   * Whether the current thread is running a job of the given engine, so that waiting there for
+   * other work of that engine could wait for itself.
    *
-   * @return the batch this job runs
+   * @param owner an engine
+   * @return true on a thread inside one of that engine's jobs
    */
-  public Batch<?, ?> batch() {
-    return batch;
+  public static boolean isWorkerOf(Object owner) {
+    Job current = CURRENT.get();
+    return current != null && current.owner == owner;
   }
 
   /**
-   * Runs the batch on the current thread, unless it was cancelled first.
+   * Runs the batch on the current thread, unless it was cancelled or claimed first.
    *
    * @param recorder where the time goes
-   * @return false if the job had been cancelled and did not run
+   * @return false if the job had been cancelled or claimed and did not run here
    */
   public boolean runOn(WorkerRecorder recorder) {
-    runner = Thread.currentThread();
-    if (!STATE.compareAndSet(this, NEW, RUNNING)) {
-      runner = null;
+    return run(recorder, null);
+  }
+
+  /**
+   * Runs the batch here, on a thread that waits for it from inside another job of the same engine
+   * (nested use of a pool), if no worker has claimed it yet. The waiting thread does the work it
+   * would otherwise wait for, as a ForkJoin worker helps, so nested calls cannot deadlock however
+   * many workers are waiting. An interrupt meant for the enclosing job survives the inline run.
+   *
+   * @return true if the batch ran here (its callback has been called), false if it was claimed or
+   *     cancelled already, or the current thread is not inside a job of this job's engine
+   */
+  public boolean runInline() {
+    Job outer = CURRENT.get();
+    if (outer == null || outer.owner != owner || (int) STATE.getVolatile(this) != NEW) {
       return false;
     }
+    return run(WorkerRecorder.NONE, outer);
+  }
+
+  private boolean run(WorkerRecorder recorder, Job outer) {
+    if (!STATE.compareAndSet(this, NEW, RUNNING)) {
+      return false;
+    }
+    Thread me = Thread.currentThread();
+    runner = me;
+    Job previous = CURRENT.get();
+    CURRENT.set(this);
     BatchResult result = null;
     try {
       result = BatchRunner.run(batch, () -> stopRequested);
     } finally {
+      CURRENT.set(previous);
       if (!STATE.compareAndSet(this, RUNNING, DONE)) {
         // A canceller moved RUNNING -> INTERRUPTING while holding this job's monitor, and holds
         // it until its interrupt has landed: taking the monitor waits for that, blocking rather
@@ -97,8 +135,12 @@ public final class Job implements BatchControl {
         }
       }
       runner = null;
-      // Whatever the task or a canceller left on this thread must not reach the next batch.
+      // Whatever the task or a canceller left on this thread must not reach the next batch; but
+      // a cancel of the job this one ran inside must still reach that job's task.
       Thread.interrupted();
+      if (outer != null && outer.stopRequested) {
+        me.interrupt();
+      }
       if (result == null) {
         result = BatchResult.cancelled(batch);
       }
@@ -111,7 +153,7 @@ public final class Job implements BatchControl {
         }
       }
       recorder.batch(result.attempted(), failed, result.startNanos(), result.endNanos());
-      finish(result);
+      callback.completed(result);
     }
     return true;
   }
@@ -120,7 +162,7 @@ public final class Job implements BatchControl {
   public void cancel() {
     stopRequested = true;
     if (STATE.compareAndSet(this, NEW, CANCELLED)) {
-      finish(BatchResult.cancelled(batch));
+      callback.completed(BatchResult.cancelled(batch));
       return;
     }
     synchronized (this) {
@@ -138,28 +180,11 @@ public final class Job implements BatchControl {
   }
 
   /**
-   * Whether this job was claimed by a worker or cancelled.
-   *
-   * @return false while it waits in a queue
-   */
-  public boolean isStarted() {
-    return (int) STATE.getVolatile(this) != NEW;
-  }
-
-  /**
    * The current state, for tests.
    *
    * @return one of the state constants
    */
   int state() {
     return (int) STATE.getVolatile(this);
-  }
-
-  private void finish(BatchResult result) {
-    try {
-      callback.completed(result);
-    } finally {
-      onFinish.run();
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.weft.internal;
 
+import dev.weft.InputFailedException;
 import dev.weft.Outcome;
 import dev.weft.TaskFailedException;
 import dev.weft.TaskFunction;
@@ -27,14 +28,27 @@ import java.util.function.LongSupplier;
  * in input order or completion order, as outcomes or as values.
  *
  * <p>Implementation note. The consumer thread (whoever iterates, or the caller of an eager map)
- * does all the pulling and submitting, so the input is touched by one thread only and is never read
- * ahead of the consumer by more than the window: {@code pulled - delivered <= window} holds at
- * every submission. At most {@code maxBatches} batches are in flight, so a stream of tiny batches
- * cannot flood the engine before the chunk sizer has learned the task time. Workers touch only
- * {@link #onResult}, which records the result under {@code lock} and wakes the consumer; in
- * fail-fast mode the first failing result also cancels every other running batch at once, without
- * waiting for the consumer. Memory: the slots held are the submitted, not yet consumed batches,
- * which the window bounds.
+ * does all the batching and submitting, between results, from a source that never blocks: a
+ * random-access list is cut in place; an iterator, which may block (a live feed, a channel, a
+ * request/response loop waiting for results), is read by a reader thread of the call into a bounded
+ * ring ({@link ChunkSource}), so results keep flowing whatever the input's pace. A partial chunk is
+ * submitted at once when no batch of the call is running (idle workers are never kept waiting for a
+ * chunk to fill, and an input that waits for a result is never waited for), or once it has waited
+ * {@code targetBatchNanos} for more.
+ *
+ * <p>Bounds, checked before every submission: {@code pulled - delivered <= window} (the reader
+ * checks the same against what it has read); at most {@code allowedBatches} batches running; at
+ * most {@code 2 * allowedBatches} batches held (submitted and not yet taken by the consumer), so
+ * the work done ahead of a slow consumer is a few batches per worker, not the whole window. {@code
+ * allowedBatches} starts at what the CPUs can run and widens to twice the engine's parallelism once
+ * tasks prove slow, so that tiny tasks on an IO pool do not start thousands of one-task threads
+ * before the chunk sizer has measured anything.
+ *
+ * <p>Workers touch only {@link #onResult}, which records the result under {@code lock} and wakes
+ * the consumer; in fail-fast mode the first failing result also cancels every other running batch
+ * at once. A consumer that is itself running inside a job of the same engine (nested use of a pool)
+ * does not just wait: it runs its own batches that no worker has claimed yet ({@link
+ * Job#runInline}), so nested calls complete however many workers are waiting.
  *
  * @param <T> the input type
  * @param <R> the result type
@@ -44,7 +58,7 @@ public final class MapRun<T, R> {
 
   private final Engine engine;
   private final TaskFunction<? super T, ? extends R> function;
-  private final ChunkSource<T> source;
+  private ChunkSource<T> source;
   private final boolean ordered;
   private final boolean collect;
   private final long window;
@@ -56,23 +70,27 @@ public final class MapRun<T, R> {
   private final LongSupplier batchIds;
 
   // Owned by the consumer thread.
-  private final ArrayDeque<Slot> order = new ArrayDeque<>();
-  private long delivered;
   private RuntimeException terminal;
   private boolean ended;
   private boolean iterated;
+  private long delivered;
+  private long partialSince;
 
-  // Shared with the workers' callbacks, under lock.
+  // Shared by the consumer, the reader and the workers' callbacks, under lock.
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
+  private final ArrayDeque<Slot> order = new ArrayDeque<>();
   private final ArrayDeque<Slot> done = new ArrayDeque<>();
   private final Set<Slot> running = new HashSet<>();
-  private volatile int inflight;
+  private int inflight;
+  private int held;
   private int allowedBatches;
   private long completions;
   private TaskFailedException failure;
   private int suppressed;
   private boolean closed;
+  // Set by the consumer before it waits for input, cleared by whoever wakes it.
+  private volatile boolean wantInput;
 
   private MapRun(
       Engine engine,
@@ -99,17 +117,15 @@ public final class MapRun<T, R> {
     long spread = Math.min(parallelism, 4L * Runtime.getRuntime().availableProcessors());
     this.spread = spread;
     long maxChunk;
-    if (source.size() >= 0 && window >= source.size()) {
-      maxChunk = Math.max(1, (source.size() + 4 * spread - 1) / (4 * spread));
+    long size = source == null ? -1 : source.size();
+    if (size >= 0 && window >= size) {
+      maxChunk = Math.max(1, (size + 4 * spread - 1) / (4 * spread));
     } else {
       maxChunk = Math.max(1, window / (2 * spread));
     }
     this.sizer = new ChunkSizer(chunkSize, (int) Math.min(maxChunk, 1 << 20), targetBatchNanos);
     this.targetBatchNanos = targetBatchNanos;
     this.guided = chunkSize == 0;
-    // Start with as many batches in flight as the CPUs can run; widen to the engine's full
-    // concurrency only once tasks prove slow (see takeSlot), so that tiny tasks on an IO pool do
-    // not start thousands of one-task threads before the sizer has measured anything.
     this.allowedBatches = (int) Math.min(maxBatches, Math.max(2, 2 * spread));
     this.batchIds = batchIds;
   }
@@ -126,12 +142,13 @@ public final class MapRun<T, R> {
    * @param ordered true for input order, false for completion order
    * @param collect true for outcomes, false for fail-fast values
    * @param window the window, 0 for automatic
-   * @param chunkSize the chunk size, 0 for automatic
+   * @param chunkSize the chunk size, 0 for automatic; a fixed size is kept exactly
    * @param targetBatchNanos the target batch time
    * @param batchIds the pool's batch numbering
    * @param <T> the input type
    * @param <R> the result type
    * @return the run
+   * @throws IllegalArgumentException if a fixed chunk size is larger than a fixed window
    */
   public static <T, R> MapRun<T, R> create(
       Engine engine,
@@ -146,26 +163,50 @@ public final class MapRun<T, R> {
       int chunkSize,
       long targetBatchNanos,
       LongSupplier batchIds) {
-    ChunkSource<T> source =
-        list != null ? ChunkSource.of(list) : ChunkSource.<T>of(inputs, resource);
     long effectiveWindow;
     if (window > 0) {
+      if (chunkSize > window) {
+        throw new IllegalArgumentException(
+            "chunkSize "
+                + chunkSize
+                + " is larger than the window "
+                + window
+                + ": a batch cannot hold more inputs than the call may hold at once");
+      }
       effectiveWindow = window;
     } else if (list != null && eager) {
       effectiveWindow = Math.max(1, list.size());
     } else {
-      effectiveWindow = Math.max(32_768, 2L * engine.parallelism());
+      effectiveWindow =
+          Math.max(Math.max(32_768, 2L * engine.parallelism()), 2L * Math.max(chunkSize, 0));
     }
-    return new MapRun<>(
-        engine,
-        function,
-        source,
-        ordered,
-        collect,
-        effectiveWindow,
-        chunkSize,
-        targetBatchNanos,
-        batchIds);
+    if (list != null) {
+      return new MapRun<>(
+          engine,
+          function,
+          ChunkSource.of(list),
+          ordered,
+          collect,
+          effectiveWindow,
+          chunkSize,
+          targetBatchNanos,
+          batchIds);
+    }
+    MapRun<T, R> run =
+        new MapRun<>(
+            engine,
+            function,
+            null,
+            ordered,
+            collect,
+            effectiveWindow,
+            chunkSize,
+            targetBatchNanos,
+            batchIds);
+    // Reading ahead is bounded by two of the largest batches as well as by the window.
+    run.source =
+        ChunkSource.of(inputs, resource, effectiveWindow, 2L * run.sizer.max(), run::inputArrived);
+    return run;
   }
 
   /**
@@ -225,7 +266,11 @@ public final class MapRun<T, R> {
     return new Items<>();
   }
 
-  /** Cancels what is not yet consumed and releases the input. Idempotent; does not wait. */
+  /**
+   * Cancels what is not yet consumed, stops the reader and releases the input. Idempotent; does not
+   * wait (a reader blocked in an input that ignores interrupts leaves it by itself, and whatever it
+   * reads then is dropped).
+   */
   public void close() {
     List<Slot> toCancel;
     lock.lock();
@@ -244,6 +289,21 @@ public final class MapRun<T, R> {
     source.close();
   }
 
+  /**
+   * The reader's signal that an input arrived or the input ended: wake a consumer waiting for it.
+   */
+  private void inputArrived() {
+    if (wantInput) {
+      lock.lock();
+      try {
+        wantInput = false;
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
   private Slot takeSlot() throws InterruptedException {
     if (terminal != null) {
       throw terminal;
@@ -251,129 +311,252 @@ public final class MapRun<T, R> {
     if (ended) {
       return null;
     }
+    boolean mayHelp = Job.isWorkerOf(engine);
+    source.start();
+    lock.lock();
     try {
       while (true) {
-        topUp();
-        lock.lock();
-        try {
-          while (true) {
-            if (failure != null) {
-              throw fail(failure);
-            }
-            if (closed) {
-              throw fail(new IllegalStateException("results are closed; the rest was cancelled"));
-            }
-            Slot slot;
-            if (ordered) {
-              Slot head = order.peekFirst();
-              slot = head != null && head.result != null ? order.pollFirst() : null;
-            } else {
-              slot = done.poll();
-            }
-            if (slot != null) {
-              sizer.observe(slot.result.attempted(), slot.result.runNanos());
-              if (sizer.next() == 1 && slot.result.runNanos() >= targetBatchNanos) {
-                allowedBatches = maxBatches; // tasks are long: let the engine run all it can
-              }
-              return slot;
-            }
-            if (inflight == 0 && source.exhausted()) {
-              ended = true;
-              source.close();
-              return null;
-            }
-            if (wantMore()) {
-              break;
-            }
-            if (allowedBatches < maxBatches && inflight >= allowedBatches) {
-              // Nothing finished within a batch's target time: the tasks are slow (they wait on
-              // IO, say), so more of them may run at once.
-              long before = completions;
-              if (changed.awaitNanos(targetBatchNanos) <= 0 && completions == before) {
-                allowedBatches = (int) Math.min(maxBatches, 4L * allowedBatches);
-              }
-              continue;
-            }
-            changed.await();
-          }
-        } finally {
-          lock.unlock();
+        if (failure != null) {
+          throw fail(failure);
         }
+        if (closed) {
+          throw fail(new IllegalStateException("results are closed; the rest was cancelled"));
+        }
+        source.progress(delivered, 2 * sizer.next());
+        long lingerLeft = 0;
+        if (wantMore()) {
+          // Keep the workers fed before handing over a result: the source never blocks.
+          lock.unlock();
+          try {
+            lingerLeft = topUp();
+          } finally {
+            lock.lock();
+          }
+          if (failure != null || closed) {
+            continue;
+          }
+        }
+        Slot slot = ready();
+        if (slot != null) {
+          held--;
+          sizer.observe(slot.result.attempted(), slot.result.runNanos());
+          if (sizer.next() == 1 && slot.result.runNanos() >= targetBatchNanos) {
+            allowedBatches = maxBatches; // tasks are long: let the engine run all it can
+          }
+          return slot;
+        }
+        if (held == 0 && source.exhausted()) {
+          ended = true;
+          source.close();
+          return null;
+        }
+        if (mayHelp && helpWithOwnBatch()) {
+          continue;
+        }
+        if (lingerLeft > 0) {
+          // A partial chunk waits a little for company while other batches run.
+          wantInput = true;
+          changed.awaitNanos(lingerLeft);
+          continue;
+        }
+        if (allowedBatches < maxBatches && inflight >= allowedBatches) {
+          // Nothing finished within a batch's target time: the tasks are slow (they wait on
+          // IO, say), so more of them may run at once.
+          long before = completions;
+          if (changed.awaitNanos(targetBatchNanos) <= 0 && completions == before) {
+            allowedBatches = (int) Math.min(maxBatches, 4L * allowedBatches);
+          }
+          continue;
+        }
+        // Wait for a result, or for input if there is room to submit it: the reader wakes us.
+        wantInput = canSubmit();
+        if (wantInput && source.available() > 0 || source.exhausted() && held == 0) {
+          wantInput = false;
+          continue;
+        }
+        changed.await();
+        wantInput = false;
       }
     } catch (InterruptedException e) {
-      close();
+      lock.unlock();
+      try {
+        close();
+      } finally {
+        lock.lock();
+      }
       throw e;
+    } finally {
+      lock.unlock();
     }
   }
 
-  private boolean wantMore() {
-    if (source.exhausted() || closed || inflight >= allowedBatches) {
+  /** The next slot the consumer may take, or null. Under lock. */
+  private Slot ready() {
+    if (ordered) {
+      Slot head = order.peekFirst();
+      return head != null && head.result != null ? order.pollFirst() : null;
+    }
+    return done.poll();
+  }
+
+  /**
+   * Runs one of this call's batches that no worker has claimed yet on the consumer's own thread.
+   * Under lock; releases it while the batch runs.
+   *
+   * @return true if a batch ran
+   */
+  private boolean helpWithOwnBatch() {
+    if (Thread.currentThread().isInterrupted()) {
+      return false; // let the wait below throw
+    }
+    Job candidate = null;
+    // Input order first: in an ordered call the head is what the consumer waits for.
+    for (Slot s : ordered ? order : running) {
+      if (s.result == null && s.control instanceof Job job && job.state() == Job.NEW) {
+        candidate = job;
+        break;
+      }
+    }
+    if (candidate == null) {
+      return false;
+    }
+    lock.unlock();
+    try {
+      return candidate.runInline();
+    } finally {
+      lock.lock();
+    }
+  }
+
+  /** Whether the bounds allow another batch now. Under lock. */
+  private boolean canSubmit() {
+    if (closed || failure != null || inflight >= allowedBatches || held >= 2 * allowedBatches) {
       return false;
     }
     long room = window - (source.pulled() - delivered);
-    return room > 0 && (room >= sizer.next() || inflight == 0);
+    // A fixed chunk size is kept exactly: wait for room for a whole batch (the window holds at
+    // least one, and it all comes back once the consumer has taken what is held).
+    return room > 0 && (room >= sizer.next() || (guided && inflight == 0));
   }
 
-  private void topUp() throws InterruptedException {
-    while (wantMore()) {
-      long room = window - (source.pulled() - delivered);
-      int n = (int) Math.min(sizer.next(), room);
-      if (guided && source.size() >= 0) {
-        // Guided sizing (automatic chunks only; an explicit size is kept exactly): near the end of
-        // an input of known size, batches shrink so that the
-        // workers finish together instead of one waiting on the other's last long batch.
-        long remaining = source.size() - source.pulled();
-        n = (int) Math.min(n, Math.max(1, (remaining + 2 * spread - 1) / (2 * spread)));
-      }
-      long first = source.pulled();
-      List<T> items;
-      try {
-        items = source.next(n);
-      } catch (RuntimeException e) {
-        close();
-        throw fail(e);
-      }
-      if (items.isEmpty()) {
-        return;
-      }
-      Slot slot = new Slot(new Batch<T, R>(batchIds.getAsLong(), first, items, function, !collect));
+  /** Whether another chunk may be pulled now: the bounds allow it and an input is there. */
+  private boolean wantMore() {
+    return canSubmit() && (source.available() > 0 || source.size() < 0 && !source.exhausted());
+  }
+
+  /**
+   * Pulls and submits while the bounds allow and inputs are there. Called without the lock.
+   *
+   * @return 0, or how long a partial chunk may still wait for more inputs
+   */
+  private long topUp() throws InterruptedException {
+    while (true) {
+      int n;
+      long available;
       lock.lock();
       try {
-        if (closed || failure != null) {
-          return;
+        if (!canSubmit()) {
+          return 0;
         }
-        running.add(slot);
-        inflight++;
+        long room = window - (source.pulled() - delivered);
+        n = (int) Math.min(sizer.next(), room);
+        if (guided && source.size() >= 0) {
+          // Guided sizing (automatic chunks only; an explicit size is kept exactly): near the end
+          // of an input of known size, batches shrink so that the workers finish together
+          // instead of one waiting on the other's last long batch.
+          long remaining = source.size() - source.pulled();
+          n = (int) Math.min(n, Math.max(1, (remaining + 2 * spread - 1) / (2 * spread)));
+        }
+        available = source.available();
+        if (available < n && !source.exhausted()) {
+          if (available == 0) {
+            partialSince = 0;
+            if (source.size() < 0) {
+              // A failed reader throws from next(); otherwise there is nothing to take yet.
+              n = 0;
+            } else {
+              return 0;
+            }
+          } else if (inflight > 0) {
+            long now = System.nanoTime();
+            if (partialSince == 0) {
+              partialSince = now;
+            }
+            long waited = now - partialSince;
+            if (waited < targetBatchNanos) {
+              return targetBatchNanos - waited;
+            }
+          }
+        }
+        partialSince = 0;
       } finally {
         lock.unlock();
       }
+      if (!pullAndSubmit((int) Math.min(n, Math.max(available, 0)))) {
+        return 0;
+      }
+    }
+  }
+
+  /**
+   * Takes up to {@code n} available inputs and submits them as one batch.
+   *
+   * @return false when nothing was submitted
+   * @throws InputFailedException if the input threw
+   */
+  private boolean pullAndSubmit(int n) throws InterruptedException {
+    long first = source.pulled();
+    List<T> items;
+    try {
+      items = source.next(n);
+    } catch (RuntimeException e) {
+      close();
+      throw fail(e);
+    }
+    if (items.isEmpty()) {
+      return false;
+    }
+    Slot slot = new Slot(new Batch<T, R>(batchIds.getAsLong(), first, items, function, !collect));
+    lock.lock();
+    try {
+      if (closed || failure != null) {
+        return false;
+      }
+      running.add(slot);
+      inflight++;
+      held++;
       if (ordered) {
         order.addLast(slot);
       }
-      try {
-        slot.control = engine.execute(slot.batch, result -> onResult(slot, result));
-      } catch (InterruptedException | RuntimeException e) {
-        lock.lock();
-        try {
-          running.remove(slot);
-          inflight--;
-        } finally {
-          lock.unlock();
-        }
-        order.remove(slot);
-        close();
-        if (e instanceof RejectedExecutionException r) {
-          CancellationException c =
-              new CancellationException("the pool was shut down while this call was running");
-          c.initCause(r);
-          throw fail(c);
-        }
-        throw e;
-      }
-      if (slot.cancelRequested) {
-        slot.control.cancel();
-      }
+    } finally {
+      lock.unlock();
     }
+    try {
+      slot.control = engine.execute(slot.batch, result -> onResult(slot, result));
+    } catch (InterruptedException | RuntimeException e) {
+      lock.lock();
+      try {
+        if (running.remove(slot)) {
+          inflight--;
+          held--;
+          order.remove(slot);
+        }
+      } finally {
+        lock.unlock();
+      }
+      close();
+      if (e instanceof RejectedExecutionException r) {
+        CancellationException c =
+            new CancellationException("the pool was shut down while this call was running");
+        c.initCause(r);
+        throw fail(c);
+      }
+      throw e;
+    }
+    if (slot.cancelRequested) {
+      slot.control.cancel();
+    }
+    return true;
   }
 
   private void onResult(Slot slot, BatchResult result) {
@@ -496,7 +679,7 @@ public final class MapRun<T, R> {
     final Batch<T, R> batch;
     volatile BatchControl control;
     volatile boolean cancelRequested;
-    BatchResult result;
+    volatile BatchResult result;
 
     Slot(Batch<T, R> batch) {
       this.batch = batch;

@@ -33,7 +33,7 @@ public final class ThreadEngine implements Engine {
   private static final int RUNNING = 0;
   private static final int SHUTDOWN = 1;
   private static final int STOP = 2;
-  private static final Job STOP_MARKER = new Job(null, r -> {}, () -> {});
+  private static final Job STOP_MARKER = new Job(null, r -> {}, null);
 
   private final String name;
   private final int threads;
@@ -101,7 +101,7 @@ public final class ThreadEngine implements Engine {
     if (!started) {
       throw new IllegalStateException("engine not started");
     }
-    Job job = new Job(batch, callback, () -> {});
+    Job job = new Job(batch, callback, this);
     room.acquire();
     stateLock.lock();
     try {

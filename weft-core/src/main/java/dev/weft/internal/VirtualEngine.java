@@ -86,7 +86,7 @@ public final class VirtualEngine implements Engine {
   public BatchControl execute(Batch<?, ?> batch, BatchCallback callback)
       throws InterruptedException {
     room.acquire();
-    Job job = new Job(batch, callback, () -> {});
+    Job job = new Job(batch, callback, this);
     stateLock.lock();
     try {
       if (runState != RUNNING) {

@@ -50,22 +50,6 @@ public record BatchResult(
   }
 
   /**
-   * A result for a batch whose execution failed as a whole at input {@code at} (a worker process
-   * crashed, say): inputs before {@code at} are taken from {@code partial} when given, input {@code
-   * at} failed with {@code error}, the rest did not run.
-   *
-   * @param batch the batch
-   * @param at the input that was running when the batch failed
-   * @param error the failure
-   * @return the result
-   */
-  public static BatchResult failedAt(Batch<?, ?> batch, int at, Throwable error) {
-    Throwable[] errors = new Throwable[batch.size()];
-    errors[at] = error;
-    return new BatchResult(batch.id(), new Object[batch.size()], errors, at + 1, 0, 0);
-  }
-
-  /**
    * The number of inputs in the batch.
    *
    * @return the size

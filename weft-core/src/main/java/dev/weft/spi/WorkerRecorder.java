@@ -4,6 +4,10 @@ package dev.weft.spi;
  * Where one worker's time goes. An engine calls these from the worker itself, with times from
  * {@link System#nanoTime()}; implementations must be cheap (a few field updates) and thread-safe,
  * because engines without fixed workers (virtual threads) share one recorder among many threads.
+ *
+ * <p>In-JVM workers never block handing off a result (the call stores it and a slow consumer shows
+ * as idle workers, held back by the window), and they serialize nothing, so there is no method for
+ * either: engines that do (worker processes) will add them with the figures to fill them.
  */
 public interface WorkerRecorder {
   /**
@@ -24,21 +28,6 @@ public interface WorkerRecorder {
    */
   void idle(long startNanos, long endNanos);
 
-  /**
-   * The worker could not hand off a result (blocked on output).
-   *
-   * @param startNanos when the block began
-   * @param endNanos when it ended
-   */
-  void blocked(long startNanos, long endNanos);
-
-  /**
-   * The worker spent time serializing or deserializing (worker processes and clusters).
-   *
-   * @param nanos how long
-   */
-  void serializing(long nanos);
-
   /** A recorder that records nothing. */
   WorkerRecorder NONE =
       new WorkerRecorder() {
@@ -47,11 +36,5 @@ public interface WorkerRecorder {
 
         @Override
         public void idle(long startNanos, long endNanos) {}
-
-        @Override
-        public void blocked(long startNanos, long endNanos) {}
-
-        @Override
-        public void serializing(long nanos) {}
       };
 }

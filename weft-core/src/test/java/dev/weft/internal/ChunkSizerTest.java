@@ -62,11 +62,12 @@ class ChunkSizerTest {
   }
 
   @Test
-  void aFixedSizeIgnoresMeasurementsButRespectsTheMaximum() {
+  void aFixedSizeIgnoresMeasurementsAndIsKeptExactly() {
     ChunkSizer s = new ChunkSizer(50, 1000, TARGET);
     s.observe(50, 1);
     assertThat(s.next()).isEqualTo(50);
-    assertThat(new ChunkSizer(5000, 1000, TARGET).next()).isEqualTo(1000);
+    // The cap is for automatic sizes: withChunkSize(n) means n, even above it.
+    assertThat(new ChunkSizer(5000, 1000, TARGET).next()).isEqualTo(5000);
   }
 
   @Test

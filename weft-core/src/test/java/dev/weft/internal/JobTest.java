@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 class JobTest {
   private final AtomicInteger callbacks = new AtomicInteger();
   private final AtomicReference<BatchResult> result = new AtomicReference<>();
-  private final AtomicInteger finishes = new AtomicInteger();
 
   private Job job(Batch<?, ?> batch) {
     return new Job(
@@ -24,7 +23,7 @@ class JobTest {
           callbacks.incrementAndGet();
           result.set(r);
         },
-        finishes::incrementAndGet);
+        this);
   }
 
   @Test
@@ -37,7 +36,6 @@ class JobTest {
     assertThat(job.runOn(WorkerRecorder.NONE)).isFalse();
     assertThat(ran).hasValue(0);
     assertThat(callbacks).hasValue(1);
-    assertThat(finishes).hasValue(1);
     assertThat(result.get().attempted()).isZero();
     assertThat(job.state()).isEqualTo(Job.CANCELLED);
   }
@@ -53,7 +51,13 @@ class JobTest {
                 List.of(1, 2, 3),
                 x -> {
                   started.countDown();
-                  new CountDownLatch(1).await();
+                  try {
+                    new CountDownLatch(1).await();
+                  } catch (InterruptedException e) {
+                    // The worst a task can do: swallow the cancel and leave the status set.
+                    Thread.currentThread().interrupt();
+                    throw e;
+                  }
                   return x;
                 },
                 true));
@@ -84,5 +88,85 @@ class JobTest {
     assertThat(result.get().values()).containsExactly(2, 4);
     assertThat(job.state()).isEqualTo(Job.DONE);
     assertThat(Thread.currentThread().isInterrupted()).isFalse();
+  }
+
+  @Test
+  void aJobRunsInlineOnlyInsideAJobOfTheSameEngine() {
+    Object engine = new Object();
+    AtomicReference<Boolean> ranInline = new AtomicReference<>();
+    AtomicReference<BatchResult> innerResult = new AtomicReference<>();
+    Job inner =
+        new Job(
+            new Batch<Integer, Integer>(2, 0, List.of(5), x -> x + 1, true),
+            innerResult::set,
+            engine);
+    // Not inside any job: no inline run.
+    assertThat(inner.runInline()).isFalse();
+    Job foreign =
+        new Job(
+            new Batch<Integer, Boolean>(3, 0, List.of(1), x -> inner.runInline(), true),
+            r -> {},
+            new Object());
+    foreign.runOn(WorkerRecorder.NONE);
+    assertThat(innerResult.get()).isNull();
+    Job outer =
+        new Job(
+            new Batch<Integer, Integer>(
+                4,
+                0,
+                List.of(1),
+                x -> {
+                  ranInline.set(inner.runInline());
+                  return x;
+                },
+                true),
+            r -> {},
+            engine);
+    assertThat(outer.runOn(WorkerRecorder.NONE)).isTrue();
+    assertThat(ranInline.get()).isTrue();
+    assertThat(innerResult.get().values()).containsExactly(6);
+    // Claimed: neither the engine's worker nor a second helper runs it again.
+    assertThat(inner.runOn(WorkerRecorder.NONE)).isFalse();
+    assertThat(Job.isWorkerOf(engine)).isFalse();
+  }
+
+  @Test
+  void aCancelOfTheEnclosingJobSurvivesAnInlineRun() throws Exception {
+    Object engine = new Object();
+    CountDownLatch innerStarted = new CountDownLatch(1);
+    AtomicReference<Boolean> interruptedAfterInline = new AtomicReference<>();
+    Job inner =
+        new Job(
+            new Batch<Integer, Integer>(
+                2,
+                0,
+                List.of(1),
+                x -> {
+                  innerStarted.countDown();
+                  new CountDownLatch(1).await();
+                  return x;
+                },
+                true),
+            r -> {},
+            engine);
+    Job outer =
+        new Job(
+            new Batch<Integer, Integer>(
+                1,
+                0,
+                List.of(1),
+                x -> {
+                  inner.runInline();
+                  interruptedAfterInline.set(Thread.currentThread().isInterrupted());
+                  return x;
+                },
+                true),
+            r -> {},
+            engine);
+    Thread worker = Thread.ofPlatform().start(() -> outer.runOn(WorkerRecorder.NONE));
+    innerStarted.await();
+    outer.cancel();
+    worker.join();
+    assertThat(interruptedAfterInline.get()).isTrue();
   }
 }

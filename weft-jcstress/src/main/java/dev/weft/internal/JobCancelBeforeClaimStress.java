@@ -66,9 +66,7 @@ public class JobCancelBeforeClaimStress {
   private volatile int attempted = -1;
   private final Job job =
       new Job(
-          StressJobs.batch(x -> ran.incrementAndGet(), 2),
-          r -> attempted = r.attempted(),
-          () -> {});
+          StressJobs.batch(x -> ran.incrementAndGet(), 2), r -> attempted = r.attempted(), this);
 
   /** The worker. */
   @Actor

@@ -74,7 +74,7 @@ public class JobInterruptLeakStress {
               },
               1),
           r -> {},
-          () -> {});
+          this);
 
   /** The worker. */
   @Actor

@@ -222,11 +222,10 @@ public abstract class PoolConformance {
         assertThat(it.next()).isEqualTo(consumed - 1);
         assertThat(input.pulled()).isLessThanOrEqualTo(consumed + window);
       }
-      // A consumer that stops must not let the pool read on: give a wrong implementation time
-      // to over-read, then check the bound again.
-      long before = input.pulled();
+      // A consumer that stops must not let the pool read past the window: the reader may fill it
+      // while the consumer pauses, but no further. Give a wrong implementation time to over-read.
       Thread.sleep(50);
-      assertThat(input.pulled()).isEqualTo(before).isLessThanOrEqualTo(2_000 + window);
+      assertThat(input.pulled()).isLessThanOrEqualTo(2_000 + window);
     }
   }
 
@@ -672,6 +671,187 @@ public abstract class PoolConformance {
     assertThat(pool.isTerminated()).isTrue();
     if (prefix != null) {
       assertThat(Threads.named(prefix)).as(Threads::dump).isEqualTo(before);
+    }
+  }
+
+  // ---------------------------------------------------------------- nested use, live inputs
+
+  @Test
+  void nestedMapImapAndSubmitOnTheSamePoolCompleteToAnyDepth() throws Exception {
+    try (Pool pool = newPool(2)) {
+      // Every worker waits inside a task for work queued behind it: it must help, not park.
+      List<Integer> depth2 =
+          pool.map(x -> pool.map(y -> x * 10 + y, range(3)).size() + x, range(4));
+      assertThat(depth2).containsExactly(3, 4, 5, 6);
+      List<Integer> depth3 =
+          pool.map(
+              x ->
+                  pool
+                      .map(
+                          y -> pool.map(z -> x + y + z, range(3)).stream().mapToInt(i -> i).sum(),
+                          range(3))
+                      .stream()
+                      .mapToInt(i -> i)
+                      .sum(),
+              range(6));
+      List<Integer> expected = new ArrayList<>();
+      for (int x = 0; x < 6; x++) {
+        int sum = 0;
+        for (int y = 0; y < 3; y++) {
+          for (int z = 0; z < 3; z++) {
+            sum += x + y + z;
+          }
+        }
+        expected.add(sum);
+      }
+      assertThat(depth3).isEqualTo(expected);
+      List<Integer> viaImap =
+          pool.map(
+              x -> {
+                int sum = 0;
+                try (Results<Integer> inner = pool.imap(y -> x + y, CountingIterator.upTo(50))) {
+                  for (int v : inner) {
+                    sum += v;
+                  }
+                }
+                try (Results<Integer> inner = pool.imapUnordered(y -> y, range(20))) {
+                  for (int v : inner) {
+                    sum += v;
+                  }
+                }
+                return sum;
+              },
+              range(4));
+      assertThat(viaImap).containsExactly(1225 + 190, 1275 + 190, 1325 + 190, 1375 + 190);
+      List<Integer> viaSubmit = pool.map(x -> pool.submit(() -> x * 2).get(), range(8));
+      assertThat(viaSubmit).containsExactly(0, 2, 4, 6, 8, 10, 12, 14);
+      // And the pool is still fine afterwards.
+      assertThat(pool.map(x -> x + 1, range(3))).containsExactly(1, 2, 3);
+    }
+  }
+
+  @Test
+  void closingThePoolFromItsOwnTaskFailsClearlyAndLeavesThePoolUsable() throws Exception {
+    try (Pool pool = newPool(2)) {
+      Future<String> f =
+          pool.submit(() -> {
+            try {
+              pool.close();
+              return "closed";
+            } catch (IllegalStateException e) {
+              return e.getMessage();
+            }
+          });
+      assertThat(f.get()).contains("close()").contains("would wait");
+      assertThat(pool.map(x -> x * 3, range(3))).containsExactly(0, 3, 6);
+    }
+  }
+
+  @Test
+  void aRequestResponseInputThatWaitsForEachResultNeverDeadlocks() throws Exception {
+    // Input i+1 exists only once result i has been seen, as in a request/response loop: a pool
+    // that reads ahead before delivering what it has would wait forever.
+    int n = 30;
+    java.util.concurrent.Semaphore answered = new java.util.concurrent.Semaphore(0);
+    Iterator<Integer> requests =
+        new Iterator<>() {
+          int next;
+
+          @Override
+          public boolean hasNext() {
+            return next < n;
+          }
+
+          @Override
+          public Integer next() {
+            if (next > 0) {
+              answered.acquireUninterruptibly();
+            }
+            return next++;
+          }
+        };
+    try (Pool pool = newPool(2);
+        Results<Integer> results = pool.imap(x -> x * 2, requests)) {
+      int i = 0;
+      for (int r : results) {
+        assertThat(r).isEqualTo(2 * i);
+        i++;
+        answered.release();
+      }
+      assertThat(i).isEqualTo(n);
+    }
+  }
+
+  @Test
+  void aSlowLiveInputDeliversEachResultBeforeMuchMoreInputIsRead() throws Exception {
+    // One element every 20 ms: the first result must arrive before the next few are read, not
+    // after a whole chunk or window has been gathered.
+    AtomicInteger pulled = new AtomicInteger();
+    Iterator<Integer> slow =
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return pulled.get() < 20;
+          }
+
+          @Override
+          public Integer next() {
+            try {
+              Thread.sleep(20);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IllegalStateException(e);
+            }
+            return pulled.getAndIncrement();
+          }
+        };
+    try (Pool pool = newPool(2);
+        Results<Integer> results = pool.imap(x -> x * 2, slow)) {
+      Iterator<Integer> it = results.iterator();
+      for (int i = 0; i < 5; i++) {
+        assertThat(it.next()).isEqualTo(2 * i);
+        assertThat(pulled.get())
+            .as("inputs read when result %d arrived", i)
+            .isLessThanOrEqualTo(i + 4);
+      }
+    }
+  }
+
+  @Test
+  void readAheadIsAFewBatchesPerWorkerNotTheWholeWindow() throws Exception {
+    // Tasks long enough to be batched one by one, and a consumer slower than the workers: the
+    // pool must not run far ahead of what is consumed (each extra task is wasted work).
+    CountingIterator input = CountingIterator.infinite();
+    int parallelism = 2;
+    try (Pool pool = newPool(parallelism);
+        Results<Integer> results =
+            pool.imapUnordered(
+                x -> {
+                  Thread.sleep(1);
+                  return x;
+                },
+                input)) {
+      Iterator<Integer> it = results.iterator();
+      for (int consumed = 1; consumed <= 30; consumed++) {
+        it.next();
+        Thread.sleep(3);
+        assertThat(input.pulled() - consumed)
+            .as("read ahead after %d consumed", consumed)
+            .isLessThanOrEqualTo(4L * parallelism * 2);
+      }
+    }
+  }
+
+  @Test
+  void anExplicitChunkSizeIsKeptEvenAboveTheAutomaticCap() throws Exception {
+    try (Pool pool = newPool(8)) {
+      pool.with(o -> o.withChunkSize(1_000)).map(x -> x, range(1_000));
+      assertThat(pool.stats().batches()).isEqualTo(1);
+      assertThatThrownBy(
+              () -> pool.with(o -> o.withChunkSize(100).withWindow(10)).map(x -> x, range(1_000)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("chunkSize 100")
+          .hasMessageContaining("window 10");
     }
   }
 
