@@ -271,9 +271,10 @@ public final class Scope implements AutoCloseable {
   }
 
   /**
-   * Starts a subtask on a new virtual thread. In a fail-fast scope that has already failed, or a
-   * scope past its deadline, the subtask is not started and is {@link Subtask.State#CANCELLED}; a
-   * fork refused for the deadline makes {@link #join()} throw {@link DeadlineExceededException}.
+   * Starts a subtask on a new virtual thread. In a scope that has been cancelled (a fail-fast scope
+   * that failed, or one whose {@code join} was interrupted) or is past its deadline, the subtask is
+   * not started and is {@link Subtask.State#CANCELLED}; a fork refused for the deadline makes
+   * {@link #join()} throw {@link DeadlineExceededException}.
    *
    * @param task the subtask
    * @param <T> its result type
