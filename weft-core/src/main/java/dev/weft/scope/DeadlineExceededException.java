@@ -3,8 +3,8 @@ package dev.weft.scope;
 import java.time.Duration;
 
 /**
- * A {@link Scope}'s deadline passed before its subtasks finished; the unfinished ones were
- * interrupted and have stopped.
+ * A {@link Scope}'s deadline passed before its subtasks finished: the unfinished ones were
+ * interrupted and have stopped, and those forked after it were not started.
  */
 public final class DeadlineExceededException extends ScopeFailedException {
   private static final long serialVersionUID = 1L;
@@ -17,7 +17,7 @@ public final class DeadlineExceededException extends ScopeFailedException {
             + deadline
             + "; "
             + unfinished
-            + " subtask(s) were still running and have been cancelled",
+            + " subtask(s) were unfinished or forked after it and have been cancelled",
         null);
   }
 }

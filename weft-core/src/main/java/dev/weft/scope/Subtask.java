@@ -6,7 +6,9 @@ import java.util.function.Supplier;
 /**
  * One task forked in a {@link Scope}. Read its result after {@link Scope#join()}.
  *
- * <p>Thread-safe. The subtask's actions happen before {@link #state()} reports it finished.
+ * <p>Thread-safe; no method blocks: {@link #get()} and {@link #exception()} report the outcome the
+ * subtask has, and throw {@link IllegalStateException} while it runs. The subtask's actions happen
+ * before {@link #state()} reports it finished.
  *
  * @param <T> the result type
  */
@@ -81,6 +83,16 @@ public final class Subtask<T> implements Supplier<T> {
 
   void started(Thread t) {
     thread = t;
+  }
+
+  /** Lets go of the thread: a finished subtask the owner keeps should not keep its thread. */
+  void finished() {
+    thread = null;
+  }
+
+  /** The thread running the subtask, or null once it has finished. */
+  Thread thread() {
+    return thread;
   }
 
   void succeed(T v) {
