@@ -2,6 +2,8 @@ package dev.weft.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -42,16 +44,34 @@ public final class ForkedJvm {
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass.getName());
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    byte[] out;
-    try (var in = p.getInputStream()) {
-      out = in.readAllBytes();
+    // The output goes to a file, not a pipe read here: reading a pipe to its end would wait for a
+    // hung child forever and the timeout below would never be reached.
+    Path log = Files.createTempFile("weft-forked-", ".log");
+    try {
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      try {
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+          p.destroyForcibly().waitFor();
+          throw new AssertionError(
+              "forked JVM did not finish in "
+                  + timeoutSeconds
+                  + " s and was killed: "
+                  + command
+                  + "\n"
+                  + Files.readString(log, StandardCharsets.UTF_8));
+        }
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        throw e;
+      }
+      return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(log);
     }
-    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("forked JVM did not finish in " + timeoutSeconds + " s: " + command);
-    }
-    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
   }
 
   private static String javaFromHome() {

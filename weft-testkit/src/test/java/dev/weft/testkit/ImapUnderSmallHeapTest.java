@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weft.Pool;
 import dev.weft.Results;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -14,6 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Memory is bounded by design: a streaming map over ten million lazily generated items finishes in
  * a JVM with a 64 MiB heap, because neither the inputs nor the results accumulate.
  */
+@Timeout(value = 660, unit = TimeUnit.SECONDS) // the child's own limit is 600 s
 class ImapUnderSmallHeapTest {
   static final long ITEMS = 10_000_000L;
 
