@@ -13,8 +13,11 @@ import java.util.stream.StreamSupport;
  * The results of a streaming map ({@link Pool#imap}, {@link Pool#imapUnordered} and their {@code
  * Outcomes} forms), produced while the caller consumes them.
  *
- * <p>Memory stays bounded: the pool pulls more input only as the caller takes results, at most the
- * call's {@linkplain MapOptions#window() window} ahead. Closing it early (or breaking out of a
+ * <p>Memory stays bounded: an iterator or stream input is read on a reader thread of the call at
+ * most the call's {@linkplain MapOptions#window() window} ahead of what the caller has taken, and
+ * tasks run at most a few batches per worker ahead of it. Results flow as soon as they are ready,
+ * whatever the input's pace: a slow or live input (a channel, a feed, a request/response loop that
+ * waits for each result) gets each result before much more of it is read. Closing it early (or breaking out of a
  * try-with-resources loop) cancels the queued tasks and interrupts the running ones; close it
  * always:
  *
