@@ -362,6 +362,64 @@ class PoolExecutorServiceTest {
   }
 
   @Test
+  void aCancelledWaitingTaskLeavesThePoolAtOnce() throws Exception {
+    // Another view's tasks hold every worker, so this view's task cannot start.
+    occupyAllWorkers(pool.asExecutorService());
+    AtomicInteger ran = new AtomicInteger();
+    for (boolean mayInterrupt : List.of(false, true)) {
+      ExecutorService v = pool.asExecutorService();
+      Future<?> waiting = v.submit(ran::incrementAndGet);
+      assertThat(waiting.cancel(mayInterrupt)).isTrue();
+      v.shutdown();
+      // Terminated while the workers are still blocked: the cancelled task no longer counts.
+      assertThat(v.awaitTermination(1, TimeUnit.DAYS)).isTrue();
+    }
+    gate.countDown();
+    assertThat(view.submit(() -> "after").get()).isEqualTo("after");
+    assertThat(ran).hasValue(0);
+  }
+
+  @Test
+  void anExecuteInterruptedWhileThePoolIsFullIsRejectedWithTheInterruptKept() throws Exception {
+    // Capacity 1: one task runs, one waits, and the next execute waits for room.
+    Pool small =
+        Pool.on(
+            name.startsWith("Pool.io")
+                ? new dev.weft.internal.VirtualEngine("small-io", 1, 1)
+                : new dev.weft.internal.ThreadEngine("small-cpu", 1, 1));
+    try {
+      ExecutorService v = small.asExecutorService();
+      Blocker running = new Blocker();
+      v.execute(running);
+      running.started.await();
+      Runnable waiting = () -> {};
+      v.execute(waiting);
+      AtomicReference<Throwable> thrown = new AtomicReference<>();
+      AtomicBoolean interruptKept = new AtomicBoolean();
+      Thread submitter =
+          start(() -> {
+            thrown.set(catchThrowable(() -> v.execute(() -> {})));
+            interruptKept.set(Thread.currentThread().isInterrupted());
+          });
+      awaitWaiting(submitter);
+      submitter.interrupt();
+      submitter.join();
+      assertThat(thrown.get())
+          .isInstanceOf(RejectedExecutionException.class)
+          .cause()
+          .isInstanceOf(InterruptedException.class);
+      assertThat(interruptKept).isTrue();
+      // The rejected task is not the view's: only the waiting one is returned.
+      assertThat(v.shutdownNow()).containsExactly(waiting);
+      running.interrupted.await();
+      assertThat(v.awaitTermination(1, TimeUnit.DAYS)).isTrue();
+    } finally {
+      small.shutdownNow();
+      small.close();
+    }
+  }
+
+  @Test
   void theInterruptOfACancelledTaskDoesNotReachLaterTasks() throws Exception {
     for (int round = 0; round < 3; round++) {
       List<Blocker> blockers = new ArrayList<>();
