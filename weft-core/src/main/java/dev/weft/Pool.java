@@ -144,6 +144,10 @@ public final class Pool extends AbstractMapper implements AutoCloseable {
     return batchIds.incrementAndGet();
   }
 
+  boolean isClosed() {
+    return closed;
+  }
+
   void checkOpen() {
     if (closed) {
       throw new RejectedExecutionException("pool is closed");
@@ -258,6 +262,57 @@ public final class Pool extends AbstractMapper implements AutoCloseable {
    */
   public boolean isTerminated() {
     return engine.isTerminated();
+  }
+
+  /**
+   * An {@link java.util.concurrent.ExecutorService} that runs its tasks on this pool's workers, for
+   * code that takes an {@code Executor}: {@code CompletableFuture.supplyAsync(supplier,
+   * pool.asExecutorService())}, HTTP clients, frameworks. It keeps the whole {@code
+   * ExecutorService} contract, as the JDK's thread pools do:
+   *
+   * <ul>
+   *   <li><b>Lifecycle.</b> The view is not the pool. {@code shutdown}, {@code shutdownNow} and
+   *       {@code close} of the view stop <em>the view</em> accepting (later tasks are rejected with
+   *       {@link RejectedExecutionException}), and its {@code awaitTermination} and {@code
+   *       isTerminated} concern only the tasks submitted through it; the pool, its map calls and
+   *       other views carry on. Only the pool's owner closes the pool; once it is closed (or shut
+   *       down) the view rejects tasks, {@code isShutdown()} is true, and the view terminates when
+   *       its accepted tasks are done.
+   *   <li><b>Views.</b> Every call returns a new, independent view; views of one pool share its
+   *       workers and nothing else.
+   *   <li><b>Cancellation.</b> The JDK's: {@code cancel(true)} interrupts a running task, {@code
+   *       cancel(false)} leaves it running and discards its result; either removes a task that has
+   *       not started from the pool. A view is not terminated while a task cancelled with {@code
+   *       cancel(false)} still runs. (Futures from {@link #submit(TaskCallable)} differ: their
+   *       cancel always stops the task.)
+   *   <li><b>{@code shutdownNow}</b> interrupts the view's running tasks and returns those that
+   *       never started, in submission order: a {@code Runnable} given to {@code execute} as it was
+   *       given, and for {@code submit}, {@code invokeAll} and {@code invokeAny} their future,
+   *       which is cancelled, so nothing waits on it forever. If the pool's owner cancels a task of
+   *       the view before it starts ({@link #shutdownNow()}), its future is cancelled and a {@code
+   *       Runnable} from {@code execute} is not run.
+   *   <li><b>Failures.</b> A {@code Runnable} given to {@code execute} that throws is passed to the
+   *       worker thread's {@link Thread.UncaughtExceptionHandler} (by default printed to standard
+   *       error with its stack trace), as a JDK thread pool does; the worker survives. Submitted
+   *       tasks report failures through their future.
+   * </ul>
+   *
+   * <p>Thread-safe. {@code execute}, {@code submit} and the first steps of {@code invokeAll} and
+   * {@code invokeAny} block only while the pool's engine holds its maximum of waiting batches;
+   * interrupted there, they throw {@link RejectedExecutionException} (the task was not accepted)
+   * with the thread's interrupt status set. {@code invokeAll}, {@code invokeAny}, {@code
+   * awaitTermination} and {@code Future.get} throw {@link InterruptedException} when interrupted
+   * while waiting, and the two {@code invoke} methods then cancel their tasks. Happens-before:
+   * actions before a task is handed to the view happen before it runs, and its actions happen
+   * before {@code Future.get} returns its result and before {@code awaitTermination} returns true.
+   *
+   * <p>Tasks are plain {@code Runnable}s and {@code Callable}s, so the view suits the in-JVM
+   * engines ({@link #cpu}, {@link #io}), which run them without serializing them.
+   *
+   * @return a new view of this pool, accepting tasks while the pool is open
+   */
+  public java.util.concurrent.ExecutorService asExecutorService() {
+    return new PoolExecutorService(this);
   }
 
   private void checkNotOwnTask(String what) {

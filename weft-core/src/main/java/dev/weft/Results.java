@@ -17,9 +17,9 @@ import java.util.stream.StreamSupport;
  * most the call's {@linkplain MapOptions#window() window} ahead of what the caller has taken, and
  * tasks run at most a few batches per worker ahead of it. Results flow as soon as they are ready,
  * whatever the input's pace: a slow or live input (a channel, a feed, a request/response loop that
- * waits for each result) gets each result before much more of it is read. Closing it early (or breaking out of a
- * try-with-resources loop) cancels the queued tasks and interrupts the running ones; close it
- * always:
+ * waits for each result) gets each result before much more of it is read. Closing it early (or
+ * breaking out of a try-with-resources loop) cancels the queued tasks and interrupts the running
+ * ones; close it always:
  *
  * {@snippet :
  * try (Results<Integer> squares = pool.imap(x -> x * x, Stream.iterate(1, x -> x + 1))) {

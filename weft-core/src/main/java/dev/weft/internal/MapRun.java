@@ -403,7 +403,8 @@ public final class MapRun<T, R> {
    * Runs one of this call's batches that no worker has claimed yet on the consumer's own thread.
    * Under lock; releases it while the batch runs.
    *
-   * @return true if a batch ran
+   * @return true if the lock was released (whether the batch ran here or a worker claimed it
+   *     first), so that the caller looks again before it waits: a result may have come meanwhile
    */
   private boolean helpWithOwnBatch() {
     if (Thread.currentThread().isInterrupted()) {
@@ -422,10 +423,11 @@ public final class MapRun<T, R> {
     }
     lock.unlock();
     try {
-      return candidate.runInline();
+      candidate.runInline();
     } finally {
       lock.lock();
     }
+    return true;
   }
 
   /** Whether the bounds allow another batch now. Under lock. */
