@@ -855,6 +855,61 @@ public abstract class PoolConformance {
     }
   }
 
+  // ---------------------------------------------------------------- interrupts of blocking calls
+
+  @Test
+  void anInterruptedCloseStopsRunningTasksWaitsForThemAndKeepsTheInterruptStatus()
+      throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    AtomicBoolean taskInterrupted = new AtomicBoolean();
+    AtomicBoolean statusAfterClose = new AtomicBoolean();
+    AtomicBoolean terminatedAfterClose = new AtomicBoolean();
+    Pool pool = newPool(2);
+    pool.submit(() -> {
+      started.countDown();
+      try {
+        new CountDownLatch(1).await();
+      } catch (InterruptedException e) {
+        taskInterrupted.set(true);
+      }
+      return null;
+    });
+    started.await();
+    Thread closer =
+        new Thread(() -> {
+          pool.close();
+          statusAfterClose.set(Thread.currentThread().isInterrupted());
+          terminatedAfterClose.set(pool.isTerminated());
+        });
+    closer.start();
+    closer.interrupt();
+    closer.join();
+    assertThat(taskInterrupted).isTrue();
+    assertThat(statusAfterClose).isTrue();
+    assertThat(terminatedAfterClose).isTrue();
+  }
+
+  @Test
+  void interruptedWaitsForTerminationAndForAFutureThrowInterruptedException() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    try (Pool pool = newPool(2)) {
+      Future<Object> f =
+          pool.submit(() -> {
+            release.await();
+            return null;
+          });
+      Thread.currentThread().interrupt();
+      assertThatThrownBy(f::get).isInstanceOf(InterruptedException.class);
+      Thread.currentThread().interrupt();
+      assertThatThrownBy(() -> f.get(1, TimeUnit.HOURS)).isInstanceOf(InterruptedException.class);
+      pool.shutdownNow();
+      Thread.currentThread().interrupt();
+      assertThatThrownBy(() -> pool.awaitTermination(java.time.Duration.ofHours(1)))
+          .isInstanceOf(InterruptedException.class);
+      release.countDown();
+    }
+  }
+
   // ---------------------------------------------------------------- stress
 
   @Test
