@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -755,6 +756,17 @@ public abstract class PoolConformance {
       }
       // After all those cancellations the pool still works.
       assertThat(pool.map(x -> x, range(1000))).isEqualTo(range(1000));
+    }
+  }
+
+  // ---------------------------------------------------------------- kernels
+
+  /** The data-parallel kernels on this engine: see {@link KernelConformance}. */
+  @Nested
+  class Kernels extends KernelConformance {
+    @Override
+    protected Pool newPool(int parallelism) {
+      return PoolConformance.this.newPool(parallelism);
     }
   }
 }
