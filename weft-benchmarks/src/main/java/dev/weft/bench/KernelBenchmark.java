@@ -62,6 +62,7 @@ public class KernelBenchmark {
   int size;
 
   private int[] a;
+  private int[] into;
   private Pool pool;
 
   @Setup(Level.Trial)
@@ -70,6 +71,7 @@ public class KernelBenchmark {
     for (int i = 0; i < size; i++) {
       a[i] = (i * 31 + 7) & 0xFFFF; // squares fit an int; their sum needs a long
     }
+    into = new int[size];
     pool = Pool.cpu();
   }
 
@@ -102,6 +104,31 @@ public class KernelBenchmark {
   @Benchmark
   public int[] squareClone() {
     return a.clone();
+  }
+
+  @Benchmark
+  public int[] squareIntoLoop() {
+    int[] in = a;
+    int[] out = into;
+    for (int i = 0; i < in.length; i++) {
+      out[i] = in[i] * in[i];
+    }
+    return out;
+  }
+
+  @Benchmark
+  public int[] squareIntoWeft() throws InterruptedException {
+    int[] in = a;
+    int[] out = into;
+    pool.forRange(
+        0,
+        in.length,
+        (lo, hi) -> {
+          for (int i = lo; i < hi; i++) {
+            out[i] = in[i] * in[i];
+          }
+        });
+    return out;
   }
 
   @Benchmark
