@@ -321,7 +321,9 @@ public final class Pool extends AbstractMapper implements AutoCloseable {
   /**
    * Computes {@code f} on every element of {@code in} in parallel, into a new array: {@code out[i]
    * = f.applyAsInt(in[i])}. Runs as {@link #forRange} over the indices, with its guarantees; {@code
-   * in} must not change during the call.
+   * in} must not change during the call. The JVM zeroes a new array on the allocating thread before
+   * any worker writes to it, which for very large arrays costs about as much as the loop: to write
+   * into an array that is reused, call {@link #forRange} with the loop.
    *
    * @param in the elements
    * @param f the function
