@@ -7,18 +7,23 @@ import dev.weft.internal.ThreadEngine;
 import dev.weft.internal.VirtualEngine;
 import dev.weft.spi.Batch;
 import dev.weft.spi.Engine;
+import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BinaryOperator;
 
 /**
  * A pool of workers that runs tasks in parallel: {@link #map}, {@link #imap}, {@link
  * #imapUnordered}, {@link #starmap}, the {@code Outcomes} forms (see {@link Mapper}) and {@link
- * #submit}.
+ * #submit}; and data-parallel kernels over primitive ranges and arrays, with no boxing: {@link
+ * #forRange}, {@link #mapInts} and its {@code long} and {@code double} siblings, {@link #sumLongs},
+ * {@link #sumDoubles} and {@link #reduceRange}.
  *
  * <p>Where the work runs is the pool's engine, chosen by the factory; the API is the same on all:
  *
@@ -322,6 +327,333 @@ public final class Pool extends AbstractMapper implements AutoCloseable {
               + " called from a task running on this pool would wait for that task to finish"
               + " (itself): close the pool from outside its tasks, or use shutdownNow()");
     }
+  }
+
+  // ------------------------------------------------------------------ data-parallel kernels
+  //
+  // Implementation note. A kernel cuts its range into contiguous slices and maps over them with
+  // one slice per batch, through the same MapRun as every other map call: cancellation, fail-fast,
+  // interrupts, shutdown and nested use behave as for map. The caller's MapRun keeps a few slices
+  // in flight and hands out the next one as each finishes, so a worker that draws cheap slices
+  // takes more of them (self-scheduling). Elements stay primitive inside a slice; only one result
+  // per slice is boxed.
+
+  /**
+   * Indices per slice below which a slice is not worth a hand-off to a worker (several
+   * microseconds): a range of at most this many indices runs on the caller's thread.
+   */
+  static final int MIN_SLICE = 4_096;
+
+  /** Slices per worker: enough for a worker that drew cheap slices to take over another's share. */
+  static final int SLICES_PER_WORKER = 4;
+
+  /**
+   * Runs {@code body} over the indices {@code [from, to)}, cut into contiguous slices that the
+   * workers run in parallel: a data-parallel loop over primitives, with no boxing and one hand-off
+   * per slice rather than per index.
+   *
+   * {@snippet :
+   * pool.forRange(0, a.length, (lo, hi) -> {
+   *   for (int i = lo; i < hi; i++) a[i] = a[i] * a[i]; // in place
+   * });
+   * }
+   *
+   * <p>The range is cut into at most 4 slices per worker (counting at most four workers per
+   * processor), none shorter than 4,096 indices; a range that makes one slice runs on the calling
+   * thread without a hand-off. The slices partition the range exactly; which worker runs which
+   * slice, and in what order, is not specified. The body is meant for cheap per-index work; for
+   * tasks that take micro- or milliseconds each, {@link #map} sizes batches by measured time
+   * instead.
+   *
+   * <p>Blocks until every slice has run. Actions before the call happen before each slice runs;
+   * each slice's actions happen before the call returns, so the caller sees everything the body
+   * wrote. If a slice fails, the slices not yet started are cancelled and running ones interrupted,
+   * as for {@link #map}; a body that never checks for interruption finishes its slice, possibly
+   * after this method has thrown, so a caller that recovers from a failure must not assume the
+   * array it passed is no longer being written.
+   *
+   * @param from the first index
+   * @param to one past the last index; {@code from <= to}
+   * @param body processes one slice
+   * @throws TaskFailedException if the body threw for a slice: its message names the slice ("range
+   *     [250000, 375000) failed: ..."), {@link TaskFailedException#index()} is the slice's first
+   *     index and the cause is what the body threw
+   * @throws InterruptedException if interrupted while waiting; the slices are cancelled first
+   * @throws java.util.concurrent.CancellationException if the pool was shut down during the call
+   * @throws RejectedExecutionException if the pool is closed
+   * @throws IllegalArgumentException if {@code from > to}
+   */
+  public void forRange(int from, int to, RangeTask body) throws InterruptedException {
+    Objects.requireNonNull(body, "body");
+    runSlices(
+        from,
+        to,
+        (lo, hi) -> {
+          body.run(lo, hi);
+          return null;
+        });
+  }
+
+  /**
+   * Computes {@code f} on every element of {@code in} in parallel, into a new array: {@code out[i]
+   * = f.applyAsInt(in[i])}. Runs as {@link #forRange} over the indices, with its guarantees; {@code
+   * in} must not change during the call. The JVM zeroes a new array on the allocating thread before
+   * any worker writes to it, which for very large arrays costs about as much as the loop: to write
+   * into an array that is reused, call {@link #forRange} with the loop.
+   *
+   * @param in the elements
+   * @param f the function
+   * @return a new array of the results, in the order of {@code in}
+   * @throws TaskFailedException if {@code f} threw, naming the failed slice's index range
+   * @throws InterruptedException if interrupted while waiting; the slices are cancelled first
+   */
+  public int[] mapInts(int[] in, IntUnaryTask f) throws InterruptedException {
+    Objects.requireNonNull(in, "in");
+    Objects.requireNonNull(f, "f");
+    int[] out = new int[in.length];
+    forRange(
+        0,
+        in.length,
+        (lo, hi) -> {
+          for (int i = lo; i < hi; i++) {
+            out[i] = f.applyAsInt(in[i]);
+          }
+        });
+    return out;
+  }
+
+  /**
+   * {@link #mapInts} for {@code long}s.
+   *
+   * @param in the elements
+   * @param f the function
+   * @return a new array of the results, in the order of {@code in}
+   * @throws TaskFailedException if {@code f} threw, naming the failed slice's index range
+   * @throws InterruptedException if interrupted while waiting; the slices are cancelled first
+   */
+  public long[] mapLongs(long[] in, LongUnaryTask f) throws InterruptedException {
+    Objects.requireNonNull(in, "in");
+    Objects.requireNonNull(f, "f");
+    long[] out = new long[in.length];
+    forRange(
+        0,
+        in.length,
+        (lo, hi) -> {
+          for (int i = lo; i < hi; i++) {
+            out[i] = f.applyAsLong(in[i]);
+          }
+        });
+    return out;
+  }
+
+  /**
+   * {@link #mapInts} for {@code double}s.
+   *
+   * @param in the elements
+   * @param f the function
+   * @return a new array of the results, in the order of {@code in}
+   * @throws TaskFailedException if {@code f} threw, naming the failed slice's index range
+   * @throws InterruptedException if interrupted while waiting; the slices are cancelled first
+   */
+  public double[] mapDoubles(double[] in, DoubleUnaryTask f) throws InterruptedException {
+    Objects.requireNonNull(in, "in");
+    Objects.requireNonNull(f, "f");
+    double[] out = new double[in.length];
+    forRange(
+        0,
+        in.length,
+        (lo, hi) -> {
+          for (int i = lo; i < hi; i++) {
+            out[i] = f.applyAsDouble(in[i]);
+          }
+        });
+    return out;
+  }
+
+  /**
+   * The sum of {@code term(i)} over the indices {@code [from, to)}, computed in parallel slices;
+   * counts too ({@code i -> test(i) ? 1 : 0}). The sum wraps around on overflow, like {@code +} on
+   * {@code long}s, so its value does not depend on how the range was cut.
+   *
+   * {@snippet :
+   * long sumOfSquares = pool.sumLongs(0, a.length, i -> (long) a[i] * a[i]);
+   * }
+   *
+   * @param from the first index
+   * @param to one past the last index; {@code from <= to}
+   * @param term the term for one index
+   * @return the sum, 0 for an empty range
+   * @throws TaskFailedException if {@code term} threw, naming the failed slice's index range
+   * @throws InterruptedException if interrupted while waiting; the slices are cancelled first
+   */
+  public long sumLongs(int from, int to, IntToLongTask term) throws InterruptedException {
+    Objects.requireNonNull(term, "term");
+    long sum = 0;
+    for (long part : runSlices(from, to, (lo, hi) -> sliceSum(term, lo, hi))) {
+      sum += part;
+    }
+    return sum;
+  }
+
+  private static long sliceSum(IntToLongTask term, int lo, int hi) throws Exception {
+    long sum = 0;
+    for (int i = lo; i < hi; i++) {
+      sum += term.applyAsLong(i);
+    }
+    return sum;
+  }
+
+  /**
+   * The sum of {@code term(i)} over the indices {@code [from, to)}, computed in parallel slices.
+   * Each slice adds its terms in index order and the slices' sums are added in index order, so on
+   * the same pool (same parallelism) the result is the same every time; it may differ in the last
+   * bits from a sequential sum or from a pool of another size, as floating-point addition is not
+   * associative.
+   *
+   * @param from the first index
+   * @param to one past the last index; {@code from <= to}
+   * @param term the term for one index
+   * @return the sum, 0.0 for an empty range
+   * @throws TaskFailedException if {@code term} threw, naming the failed slice's index range
+   * @throws InterruptedException if interrupted while waiting; the slices are cancelled first
+   */
+  public double sumDoubles(int from, int to, IntToDoubleTask term) throws InterruptedException {
+    Objects.requireNonNull(term, "term");
+    double sum = 0;
+    for (double part : runSlices(from, to, (lo, hi) -> sliceSum(term, lo, hi))) {
+      sum += part;
+    }
+    return sum;
+  }
+
+  private static double sliceSum(IntToDoubleTask term, int lo, int hi) throws Exception {
+    double sum = 0;
+    for (int i = lo; i < hi; i++) {
+      sum += term.applyAsDouble(i);
+    }
+    return sum;
+  }
+
+  /**
+   * A general reduction over the indices {@code [from, to)}: {@code slice} computes one result per
+   * contiguous slice, in parallel, and the caller folds the slices' results with {@code combine}
+   * from left to right in index order. A maximum:
+   *
+   * {@snippet :
+   * int max = pool.reduceRange(0, a.length, Integer.MIN_VALUE, (lo, hi) -> {
+   *   int m = Integer.MIN_VALUE;
+   *   for (int i = lo; i < hi; i++) m = Math.max(m, a[i]);
+   *   return m;
+   * }, Math::max);
+   * }
+   *
+   * <p>{@code combine} must be associative for the result not to depend on how the range was cut;
+   * it runs on the calling thread, once per slice but the first. Only one result per slice is
+   * boxed.
+   *
+   * @param from the first index
+   * @param to one past the last index; {@code from <= to}
+   * @param empty the result for an empty range
+   * @param slice computes the result of one slice
+   * @param combine combines the results of two adjacent slices, the left one first
+   * @param <R> the result type
+   * @return the combined result, or {@code empty} if {@code from == to}
+   * @throws TaskFailedException if {@code slice} threw, naming the failed slice's index range
+   * @throws InterruptedException if interrupted while waiting; the slices are cancelled first
+   */
+  public <R> R reduceRange(
+      int from, int to, R empty, RangeFunction<? extends R> slice, BinaryOperator<R> combine)
+      throws InterruptedException {
+    Objects.requireNonNull(slice, "slice");
+    Objects.requireNonNull(combine, "combine");
+    List<R> parts = runSlices(from, to, slice);
+    if (parts.isEmpty()) {
+      return empty;
+    }
+    R acc = parts.getFirst();
+    for (int i = 1; i < parts.size(); i++) {
+      acc = combine.apply(acc, parts.get(i));
+    }
+    return acc;
+  }
+
+  /** One slice of a kernel's range; its {@code toString()} names it in error messages. */
+  record Slice(int lo, int hi) implements Serializable {
+    @Override
+    public String toString() {
+      return "[" + lo + ", " + hi + ")";
+    }
+  }
+
+  /**
+   * How a kernel cuts {@code [from, to)}: contiguous, in order, covering it exactly, empty for an
+   * empty range.
+   */
+  List<Slice> slices(int from, int to) {
+    if (from > to) {
+      throw new IllegalArgumentException("from must not exceed to: [" + from + ", " + to + ")");
+    }
+    long n = (long) to - from;
+    if (n == 0) {
+      return List.of();
+    }
+    // As in MapRun: an IO engine's parallelism counts tasks that may wait at once, not cores.
+    long workers = Math.min(parallelism(), 4L * Runtime.getRuntime().availableProcessors());
+    int count = (int) Math.max(1, Math.min(SLICES_PER_WORKER * workers, n / MIN_SLICE));
+    List<Slice> slices = new ArrayList<>(count);
+    for (int k = 0; k < count; k++) {
+      slices.add(new Slice((int) (from + n * k / count), (int) (from + n * (k + 1) / count)));
+    }
+    return slices;
+  }
+
+  private <R> List<R> runSlices(int from, int to, RangeFunction<? extends R> fn)
+      throws InterruptedException {
+    checkOpen();
+    List<Slice> slices = slices(from, to);
+    if (slices.size() == 1) {
+      return java.util.Collections.singletonList(runInline(fn, from, to));
+    }
+    TaskFunction<Slice, R> task = s -> fn.apply(s.lo(), s.hi());
+    try {
+      return with(o -> o.withChunkSize(1)).map(task, slices);
+    } catch (TaskFailedException e) {
+      throw sliceFailure(e);
+    }
+  }
+
+  private static <R> R runInline(RangeFunction<? extends R> fn, int from, int to)
+      throws InterruptedException {
+    if (Thread.interrupted()) {
+      // Like a map call, which would not wait for a result with its interrupt status set.
+      throw new InterruptedException();
+    }
+    try {
+      return fn.apply(from, to);
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      throw rangeFailed(new Slice(from, to), e);
+    }
+  }
+
+  private static TaskFailedException sliceFailure(TaskFailedException e) {
+    if (!(e.input() instanceof Slice slice)) {
+      return e; // thrown by something else than one of our slices
+    }
+    TaskFailedException named = rangeFailed(slice, e.getCause());
+    for (Throwable other : e.getSuppressed()) {
+      named.addSuppressed(
+          other instanceof TaskFailedException t && t.input() instanceof Slice s
+              ? rangeFailed(s, t.getCause())
+              : other);
+    }
+    return named;
+  }
+
+  private static TaskFailedException rangeFailed(Slice slice, Throwable cause) {
+    return new TaskFailedException(
+        "range " + slice + " failed: " + cause, slice.lo(), slice, cause);
   }
 
   @Override

@@ -22,9 +22,16 @@ public final class TaskFailedException extends RuntimeException {
    * @param cause what the task threw
    */
   public TaskFailedException(long index, Object input, Throwable cause) {
-    super(
+    this(
         "task #" + index + " failed on input " + describeInput(input) + ": " + cause,
-        Objects.requireNonNull(cause, "cause"));
+        index,
+        input,
+        cause);
+  }
+
+  /** For failures that are better named otherwise than by task number, such as a kernel's slice. */
+  TaskFailedException(String message, long index, Object input, Throwable cause) {
+    super(message, Objects.requireNonNull(cause, "cause"));
     this.index = index;
     this.input = input;
   }

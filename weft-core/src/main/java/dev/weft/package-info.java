@@ -13,6 +13,9 @@
  *       java.io.Serializable} functional interfaces ({@link dev.weft.TaskFunction} and relatives)
  *       so that they can also run in another process.
  *   <li><b>batch</b>: consecutive tasks handed to a worker together; sized automatically.
+ *   <li><b>kernel</b> and <b>slice</b>: a kernel ({@link dev.weft.Pool#forRange} and relatives) is
+ *       a data-parallel loop over a range of {@code int} indices; it cuts the range into contiguous
+ *       slices and runs each slice as one task, so elements stay primitive.
  *   <li><b>window</b>: how many inputs a map call holds at most, from the moment it reads them
  *       until the caller has taken their results; the bound on a call's memory.
  *   <li><b>fail-fast</b> and <b>collect</b>: the two error modes. Fail-fast throws {@link

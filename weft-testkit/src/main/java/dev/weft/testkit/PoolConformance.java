@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -723,6 +724,9 @@ public abstract class PoolConformance {
               },
               range(4));
       assertThat(viaImap).containsExactly(1225 + 190, 1275 + 190, 1325 + 190, 1375 + 190);
+      List<Long> viaKernel = pool.map(x -> pool.sumLongs(0, 100_000, i -> i + x), range(4));
+      assertThat(viaKernel)
+          .containsExactly(4_999_950_000L, 5_000_050_000L, 5_000_150_000L, 5_000_250_000L);
       List<Integer> viaSubmit = pool.map(x -> pool.submit(() -> x * 2).get(), range(8));
       assertThat(viaSubmit).containsExactly(0, 2, 4, 6, 8, 10, 12, 14);
       // And the pool is still fine afterwards.
@@ -990,6 +994,17 @@ public abstract class PoolConformance {
       }
       // After all those cancellations the pool still works.
       assertThat(pool.map(x -> x, range(1000))).isEqualTo(range(1000));
+    }
+  }
+
+  // ---------------------------------------------------------------- kernels
+
+  /** The data-parallel kernels on this engine: see {@link KernelConformance}. */
+  @Nested
+  class Kernels extends KernelConformance {
+    @Override
+    protected Pool newPool(int parallelism) {
+      return PoolConformance.this.newPool(parallelism);
     }
   }
 }
