@@ -40,10 +40,13 @@ import java.util.stream.StreamSupport;
  * {@link Stats} sums exactly, user folds if their merge is associative (see {@link Fold}). Group-by
  * results are sorted by key.
  *
- * <p>A run blocks its calling thread; if that thread is interrupted, the run's queued chunks are
- * cancelled, running ones interrupted, and it throws {@link InterruptedException}. It holds at most
- * about twice the pool's parallelism chunks at once. Happens-before: actions before the call happen
- * before every record is read; everything the fold did happens before the call returns.
+ * <p>A run blocks its calling thread; if that thread is interrupted (before or during the run), the
+ * run's queued chunks are cancelled, running ones interrupted, and it throws {@link
+ * InterruptedException} with the interrupt status cleared, as the JDK's blocking methods do. If the
+ * pool is shut down during a run, it throws {@link java.util.concurrent.CancellationException}.
+ * Records are read from regular files only (see {@link #csv(Path)}). It holds at most about twice
+ * the pool's parallelism chunks at once. Happens-before: actions before the call happen before
+ * every record is read; everything the fold did happens before the call returns.
  */
 public final class Records {
   private final Spec spec;
@@ -264,7 +267,7 @@ public final class Records {
    *
    * @param pool the pool
    * @return the count
-   * @throws InterruptedException if interrupted while waiting
+   * @throws InterruptedException if the calling thread is interrupted; the run is cancelled
    * @throws MalformedRecordException for a malformed record, unless skipping
    */
   public FoldResult<Long> count(Pool pool) throws InterruptedException {
@@ -277,7 +280,7 @@ public final class Records {
    * @param pool the pool
    * @param field the field's index
    * @return the stats
-   * @throws InterruptedException if interrupted while waiting
+   * @throws InterruptedException if the calling thread is interrupted; the run is cancelled
    */
   public FoldResult<Stats> stats(Pool pool, int field) throws InterruptedException {
     return stats(pool, r -> r.parseDouble(field));
@@ -289,7 +292,7 @@ public final class Records {
    * @param pool the pool
    * @param value the number
    * @return the stats
-   * @throws InterruptedException if interrupted while waiting
+   * @throws InterruptedException if the calling thread is interrupted; the run is cancelled
    */
   public FoldResult<Stats> stats(Pool pool, RowToDouble value) throws InterruptedException {
     FoldResult<StatsAccumulator> r = Runner.run(pool, spec, progress, Job.stats(value));
@@ -303,7 +306,7 @@ public final class Records {
    * @param keyField the key's field
    * @param valueField the number's field
    * @return the stats per key
-   * @throws InterruptedException if interrupted while waiting
+   * @throws InterruptedException if the calling thread is interrupted; the run is cancelled
    */
   public FoldResult<SortedMap<String, Stats>> statsBy(Pool pool, int keyField, int valueField)
       throws InterruptedException {
@@ -322,7 +325,7 @@ public final class Records {
    * @param pool the pool
    * @param keyField the key's field
    * @return the count per key
-   * @throws InterruptedException if interrupted while waiting
+   * @throws InterruptedException if the calling thread is interrupted; the run is cancelled
    */
   public FoldResult<SortedMap<String, Long>> countBy(Pool pool, int keyField)
       throws InterruptedException {
@@ -336,7 +339,7 @@ public final class Records {
    * @param fold the fold
    * @param <A> the accumulator type
    * @return the folded value
-   * @throws InterruptedException if interrupted while waiting
+   * @throws InterruptedException if the calling thread is interrupted; the run is cancelled
    */
   public <A> FoldResult<A> fold(Pool pool, Fold<A> fold) throws InterruptedException {
     return Runner.run(pool, spec, progress, Job.fold(fold));
@@ -350,7 +353,7 @@ public final class Records {
    * @param fold the fold
    * @param <A> the accumulator type
    * @return the folded value per key
-   * @throws InterruptedException if interrupted while waiting
+   * @throws InterruptedException if the calling thread is interrupted; the run is cancelled
    */
   public <A> FoldResult<SortedMap<String, A>> foldBy(Pool pool, int keyField, Fold<A> fold)
       throws InterruptedException {

@@ -14,8 +14,10 @@ import dev.weft.io.Progress;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 
 /**
  * Runs a {@link Job} over files on a pool: chunks are produced lazily on the calling thread, folded
@@ -48,11 +50,42 @@ public final class Runner {
    * @param <S> the per-chunk state
    * @param <P> the result
    * @return the result and counts
-   * @throws InterruptedException if interrupted while waiting; the run is cancelled
+   * @throws InterruptedException if the calling thread is interrupted before or during the run
+   *     (while it waits for a chunk, or while it reads a file: an interrupt closes the channel);
+   *     the run is cancelled and the interrupt status cleared, as the JDK's blocking methods do
    */
   public static <S, P> FoldResult<P> run(Pool pool, Spec spec, Progress progress, Job<S, P> job)
       throws InterruptedException {
-    Spec resolved = resolveFieldCount(spec);
+    if (Thread.interrupted()) {
+      throw new InterruptedException("interrupted before the run started");
+    }
+    try {
+      return runResolved(pool, resolveFieldCount(spec), progress, job);
+    } catch (CancellationException e) {
+      // The pool's Results iterator cannot throw InterruptedException; it reports an interrupt as
+      // a CancellationException with the status kept. A shutdown pool stays a cancellation.
+      if (e.getCause() instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+        throw interrupted(e);
+      }
+      throw e;
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof ClosedByInterruptException) {
+        throw interrupted(e);
+      }
+      throw e;
+    }
+  }
+
+  private static InterruptedException interrupted(RuntimeException cause) {
+    Thread.interrupted();
+    InterruptedException e =
+        new InterruptedException("interrupted while reading records; the run was cancelled");
+    e.initCause(cause);
+    return e;
+  }
+
+  private static <S, P> FoldResult<P> runResolved(
+      Pool pool, Spec resolved, Progress progress, Job<S, P> job) {
     int parallelism = pool.parallelism();
     Mapper mapper = pool.with(o -> o.withChunkSize(1).withWindow(Math.max(4, 2 * parallelism)));
     TaskFunction<FileChunk, ChunkResult<P>> task =
@@ -137,8 +170,9 @@ public final class Runner {
    *
    * @param spec the spec
    * @return the spec with a positive count, or -1 for no check
+   * @throws InterruptedException if the calling thread is interrupted while it reads
    */
-  public static Spec resolveFieldCount(Spec spec) {
+  public static Spec resolveFieldCount(Spec spec) throws InterruptedException {
     if (!spec.csv()) {
       return spec.withFieldCount(-1);
     }
@@ -164,6 +198,8 @@ public final class Runner {
         break; // the run itself will report it, with its position
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        throw e;
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
