@@ -3,6 +3,7 @@ package dev.weft.io;
 import dev.weft.Pool;
 import dev.weft.io.internal.Chunker;
 import dev.weft.io.internal.Job;
+import dev.weft.io.internal.RegularFiles;
 import dev.weft.io.internal.Runner;
 import dev.weft.io.internal.Spec;
 import dev.weft.io.internal.StatsAccumulator;
@@ -67,6 +68,9 @@ public final class Records {
    *
    * @param path a file or a directory
    * @return the records
+   * @throws IllegalArgumentException if the path exists and is neither a regular file nor a
+   *     directory (a pipe such as {@code /dev/stdin}, a device, a socket): its message names the
+   *     path and what it is
    */
   public static Records lines(Path path) {
     return new Records(spec(files(path, null), false));
@@ -87,8 +91,18 @@ public final class Records {
    * The CSV rows of a file or of every regular file in a directory (sorted by name), comma
    * separated, without a header until {@link #header(boolean)} says so.
    *
+   * <p>Only regular files can be read: a run reads each file in chunks by offset, in parallel. A
+   * pipe ({@code /dev/stdin}, {@code <(cmd)}), a device or a socket is refused with an {@link
+   * IllegalArgumentException} such as {@code "/dev/stdin is a pipe (FIFO), not a regular file:
+   * weft-io reads files in parallel chunks by offset; write it to a file first"}, here and again
+   * when a run starts, rather than read as empty. A missing file fails the run with an {@link
+   * java.io.UncheckedIOException} caused by {@link java.nio.file.NoSuchFileException}.
+   *
    * @param path a file or a directory
    * @return the records
+   * @throws IllegalArgumentException if the path exists and is neither a regular file nor a
+   *     directory (a pipe such as {@code /dev/stdin}, a device, a socket): its message names the
+   *     path and what it is
    */
   public static Records csv(Path path) {
     return new Records(spec(files(path, null), true));
@@ -110,8 +124,11 @@ public final class Records {
    *
    * @param files the files
    * @return the records
+   * @throws IllegalArgumentException if one exists and is not a regular file (a pipe such as {@code
+   *     /dev/stdin}, a device, a socket, a directory): its message names the path and what it is
    */
   public static Records csv(List<Path> files) {
+    files.forEach(RegularFiles::require);
     return new Records(spec(files.stream().map(Path::toString).toList(), true));
   }
 
@@ -125,6 +142,7 @@ public final class Records {
       if (glob != null) {
         throw new IllegalArgumentException("not a directory: " + path);
       }
+      RegularFiles.require(path);
       return List.of(path.toString());
     }
     PathMatcher matcher =

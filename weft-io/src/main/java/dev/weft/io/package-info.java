@@ -24,6 +24,9 @@
  * unterminated quote. That choice is what lets any line end be a chunk boundary without a
  * sequential pre-scan. A quote in the middle of an unquoted field is an ordinary byte. Blank lines
  * in CSV are skipped; in line mode they are records with one empty field. Fields are not trimmed.
+ * Only regular files are read: a pipe ({@code /dev/stdin}, {@code <(cmd)}), a device or a socket
+ * cannot be read by offset and is refused with an {@link IllegalArgumentException} that names it
+ * (see {@link dev.weft.io.Records#csv(java.nio.file.Path)}), never read as an empty file.
  *
  * <h2>Errors</h2>
  *

@@ -85,6 +85,7 @@ public final class Chunker implements Iterator<FileChunk> {
           return null;
         }
         file = files.get(fileIndex);
+        RegularFiles.require(Path.of(file)); // a pipe's size is 0: it would read as empty
         size = Files.size(Path.of(file));
         fileChunk = chunkSize > 0 ? chunkSize : autoSize(size, parallelism);
         next = 0;

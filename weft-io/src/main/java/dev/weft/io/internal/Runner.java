@@ -59,6 +59,7 @@ public final class Runner {
     if (Thread.interrupted()) {
       throw new InterruptedException("interrupted before the run started");
     }
+    RegularFiles.require(spec.files()); // again: a file may have been replaced since
     try {
       return runResolved(pool, resolveFieldCount(spec), progress, job);
     } catch (CancellationException e) {
