@@ -2,8 +2,8 @@ package dev.weft.io;
 
 import dev.weft.Pool;
 import dev.weft.io.internal.Chunker;
+import dev.weft.io.internal.FileKinds;
 import dev.weft.io.internal.Job;
-import dev.weft.io.internal.RegularFiles;
 import dev.weft.io.internal.Runner;
 import dev.weft.io.internal.Spec;
 import dev.weft.io.internal.StatsAccumulator;
@@ -44,10 +44,10 @@ import java.util.stream.StreamSupport;
  * <p>A run blocks its calling thread; if that thread is interrupted (before or during the run), the
  * run's queued chunks are cancelled, running ones interrupted, and it throws {@link
  * InterruptedException} with the interrupt status cleared, as the JDK's blocking methods do. If the
- * pool is shut down during a run, it throws {@link java.util.concurrent.CancellationException}.
- * Records are read from regular files only (see {@link #csv(Path)}). It holds at most about twice
- * the pool's parallelism chunks at once. Happens-before: actions before the call happen before
- * every record is read; everything the fold did happens before the call returns.
+ * pool is shut down during a run, it throws {@link java.util.concurrent.CancellationException}. A
+ * pipe is read as a stream (see {@link #csv(Path)}). It holds at most about twice the pool's
+ * parallelism chunks at once. Happens-before: actions before the call happen before every record is
+ * read; everything the fold did happens before the call returns.
  */
 public final class Records {
   private final Spec spec;
@@ -66,11 +66,10 @@ public final class Records {
    * The lines of a file, or of every regular file in a directory (sorted by name, not recursive).
    * Each line is a record of one field.
    *
-   * @param path a file or a directory
+   * @param path a file, a pipe or a directory
    * @return the records
-   * @throws IllegalArgumentException if the path exists and is neither a regular file nor a
-   *     directory (a pipe such as {@code /dev/stdin}, a device, a socket): its message names the
-   *     path and what it is
+   * @throws IllegalArgumentException if the path exists and is neither a regular file, a pipe, a
+   *     character device nor a directory (a socket, say): its message names the path and what it is
    */
   public static Records lines(Path path) {
     return new Records(spec(files(path, null), false));
@@ -91,18 +90,21 @@ public final class Records {
    * The CSV rows of a file or of every regular file in a directory (sorted by name), comma
    * separated, without a header until {@link #header(boolean)} says so.
    *
-   * <p>Only regular files can be read: a run reads each file in chunks by offset, in parallel. A
-   * pipe ({@code /dev/stdin}, {@code <(cmd)}), a device or a socket is refused with an {@link
-   * IllegalArgumentException} such as {@code "/dev/stdin is a pipe (FIFO), not a regular file:
-   * weft-io reads files in parallel chunks by offset; write it to a file first"}, here and again
-   * when a run starts, rather than read as empty. A missing file fails the run with an {@link
-   * java.io.UncheckedIOException} caused by {@link java.nio.file.NoSuchFileException}.
+   * <p>A regular file is read by its workers in chunks by offset. A pipe or a character device
+   * ({@code /dev/stdin}, {@code <(cmd)}, a FIFO) has no length and no offsets: the calling thread
+   * reads it sequentially and hands line-aligned chunks of the same size (1 MiB when automatic) to
+   * the workers, so memory stays bounded by the run's window; its bad records' line numbers are
+   * counted as it is read. Opening a FIFO waits for a writer, as any reader does. Anything else
+   * that is not a regular file (a socket, a directory in a list of files) is refused with an {@link
+   * IllegalArgumentException} such as {@code "/tmp/s is a socket, not a regular file or a pipe:
+   * weft-io reads files by offset and pipes as a stream"}, here and again when a run starts. A
+   * missing file fails the run with an {@link java.io.UncheckedIOException} caused by {@link
+   * java.nio.file.NoSuchFileException}.
    *
-   * @param path a file or a directory
+   * @param path a file, a pipe or a directory
    * @return the records
-   * @throws IllegalArgumentException if the path exists and is neither a regular file nor a
-   *     directory (a pipe such as {@code /dev/stdin}, a device, a socket): its message names the
-   *     path and what it is
+   * @throws IllegalArgumentException if the path exists and is neither a regular file, a pipe, a
+   *     character device nor a directory (a socket, say): its message names the path and what it is
    */
   public static Records csv(Path path) {
     return new Records(spec(files(path, null), true));
@@ -124,11 +126,11 @@ public final class Records {
    *
    * @param files the files
    * @return the records
-   * @throws IllegalArgumentException if one exists and is not a regular file (a pipe such as {@code
-   *     /dev/stdin}, a device, a socket, a directory): its message names the path and what it is
+   * @throws IllegalArgumentException if one exists and is neither a regular file, a pipe nor a
+   *     character device (a socket, a directory): its message names the path and what it is
    */
   public static Records csv(List<Path> files) {
-    files.forEach(RegularFiles::require);
+    files.forEach(FileKinds::requireReadable);
     return new Records(spec(files.stream().map(Path::toString).toList(), true));
   }
 
@@ -142,7 +144,7 @@ public final class Records {
       if (glob != null) {
         throw new IllegalArgumentException("not a directory: " + path);
       }
-      RegularFiles.require(path);
+      FileKinds.requireReadable(path);
       return List.of(path.toString());
     }
     PathMatcher matcher =
@@ -273,7 +275,8 @@ public final class Records {
    * The chunks a run on a pool of the given parallelism would read, lazily.
    *
    * @param parallelism the pool's parallelism (it sizes automatic chunks)
-   * @return the chunks, in file order
+   * @return the chunks, in file order; the stream throws {@link IllegalArgumentException} when it
+   *     reaches a pipe, whose chunks are known only by reading (and so consuming) it
    */
   public Stream<FileChunk> chunks(int parallelism) {
     Iterator<FileChunk> it = new Chunker(spec.files(), spec.chunkSize(), parallelism);

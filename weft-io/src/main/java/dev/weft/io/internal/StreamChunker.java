@@ -1,0 +1,142 @@
+package dev.weft.io.internal;
+
+import dev.weft.io.FileChunk;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+
+/**
+ * Cuts a stream (a pipe, {@code /dev/stdin}, a character device) into line-aligned {@link Piece}s
+ * by reading it sequentially on the calling thread: a stream has no length and cannot be read by
+ * offset, so workers cannot read their own chunks as they do a regular file's. Not thread-safe.
+ *
+ * <p>Memory: the bytes not yet cut (less than a chunk, plus the line that crosses its end, plus one
+ * read) and the pieces looked ahead for the field count (at most {@link #MAX_LOOKAHEAD} bytes); the
+ * run's window bounds the pieces handed out and not yet merged. Like {@link Chunker}, a piece ends
+ * at the first line end at or after the chunk size; a line longer than {@link
+ * ChunkScanner#MAX_LINE} is cut there, and the scanner reports it.
+ *
+ * <p>Opening a FIFO blocks until a writer opens it, as for any reader; reading blocks until data
+ * comes, and an interrupt of the reading thread closes the channel ({@link
+ * java.nio.channels.ClosedByInterruptException}).
+ */
+final class StreamChunker implements AutoCloseable {
+  /** A stream's automatic chunk size: its length is unknown, so the smallest automatic one. */
+  static final long AUTO = Chunker.MIN_AUTO;
+
+  /** How many bytes the field count probe may look ahead into a stream. */
+  static final long MAX_LOOKAHEAD = 64L << 20;
+
+  private static final int READ = 1 << 16;
+
+  private final String file;
+  private final int chunkSize;
+  private FileChannel ch;
+  private byte[] pending = new byte[2 * READ];
+  private int length;
+  private int searched; // pending[0, searched) holds no line end at or past chunkSize - 1
+  private boolean eof;
+  private long offset; // of pending[0] in the stream
+  private long line = 1; // of pending[0]
+  private final ArrayDeque<Piece> ahead = new ArrayDeque<>();
+  private long aheadBytes;
+
+  StreamChunker(String file, long chunkSize) {
+    this.file = file;
+    this.chunkSize = (int) Math.min(chunkSize > 0 ? chunkSize : AUTO, 1 << 30);
+  }
+
+  /**
+   * The next piece, or null at the stream's end.
+   *
+   * @return the piece
+   * @throws IOException if the stream cannot be read
+   */
+  Piece next() throws IOException {
+    if (!ahead.isEmpty()) {
+      Piece p = ahead.removeFirst();
+      aheadBytes -= p.bytes().length;
+      return p;
+    }
+    return cut();
+  }
+
+  /**
+   * Looks at the {@code i}th next piece without taking it, if the look-ahead stays within {@link
+   * #MAX_LOOKAHEAD} bytes.
+   *
+   * @param i 0 for the next piece
+   * @return the piece, or null at the stream's end or past the look-ahead bound
+   * @throws IOException if the stream cannot be read
+   */
+  Piece peek(int i) throws IOException {
+    while (ahead.size() <= i) {
+      if (aheadBytes >= MAX_LOOKAHEAD) {
+        return null;
+      }
+      Piece p = cut();
+      if (p == null) {
+        return null;
+      }
+      ahead.addLast(p);
+      aheadBytes += p.bytes().length;
+    }
+    return ahead.stream().skip(i).findFirst().orElseThrow();
+  }
+
+  private Piece cut() throws IOException {
+    if (ch == null) {
+      ch = FileChannel.open(Path.of(file), StandardOpenOption.READ);
+    }
+    while (true) {
+      int from = Math.max(searched, chunkSize - 1);
+      for (int i = from; i < length; i++) {
+        if (pending[i] == '\n') {
+          return emit(i + 1);
+        }
+      }
+      searched = length;
+      if (eof || length >= chunkSize + ChunkScanner.MAX_LINE) {
+        return length == 0 ? null : emit(length);
+      }
+      if (pending.length - length < READ) {
+        pending = Arrays.copyOf(pending, Math.max(2 * pending.length, length + READ));
+      }
+      int n = ch.read(ByteBuffer.wrap(pending, length, pending.length - length));
+      if (n < 0) {
+        eof = true;
+      } else {
+        length += n;
+      }
+    }
+  }
+
+  private Piece emit(int n) {
+    byte[] bytes = Arrays.copyOf(pending, n);
+    Piece p = new Piece(new FileChunk(file, offset, offset + n), bytes, line);
+    for (byte b : bytes) {
+      if (b == '\n') {
+        line++;
+      }
+    }
+    offset += n;
+    System.arraycopy(pending, n, pending, 0, length - n);
+    length -= n;
+    searched = 0;
+    if (pending.length > 2L * chunkSize + 4 * READ && length < pending.length / 4) {
+      pending = Arrays.copyOf(pending, Math.max(2 * READ, 2 * length)); // after a long line
+    }
+    return p;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (ch != null) {
+      ch.close();
+    }
+  }
+}
