@@ -133,6 +133,9 @@ public final class Runner {
       if (e.getCause() instanceof UncheckedIOException u) {
         throw u;
       }
+      if (e.getCause() instanceof MalformedRecordException m) {
+        throw m; // a stream's overlong line, found as the calling thread cut it
+      }
       throw e;
     }
     if (acc == null) {

@@ -1,6 +1,8 @@
 package dev.weft.io.internal;
 
+import dev.weft.io.BadRecord;
 import dev.weft.io.FileChunk;
+import dev.weft.io.MalformedRecordException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -18,7 +20,7 @@ import java.util.Arrays;
  * read) and the pieces looked ahead for the field count (at most {@link #MAX_LOOKAHEAD} bytes); the
  * run's window bounds the pieces handed out and not yet merged. Like {@link Chunker}, a piece ends
  * at the first line end at or after the chunk size; a line longer than {@link
- * ChunkScanner#MAX_LINE} is cut there, and the scanner reports it.
+ * ChunkScanner#MAX_LINE} fails the run, as it does in a file.
  *
  * <p>Opening a FIFO blocks until a writer opens it, as for any reader; reading blocks until data
  * comes, and an interrupt of the reading thread closes the channel ({@link
@@ -100,8 +102,11 @@ final class StreamChunker implements AutoCloseable {
         }
       }
       searched = length;
-      if (eof || length >= chunkSize + ChunkScanner.MAX_LINE) {
+      if (eof) {
         return length == 0 ? null : emit(length);
+      }
+      if (length >= chunkSize + ChunkScanner.MAX_LINE) {
+        throw tooLong();
       }
       if (pending.length - length < READ) {
         pending = Arrays.copyOf(pending, Math.max(2 * pending.length, length + READ));
@@ -113,6 +118,24 @@ final class StreamChunker implements AutoCloseable {
         length += n;
       }
     }
+  }
+
+  /**
+   * The line that crosses the chunk size has no end within {@link ChunkScanner#MAX_LINE} bytes: a
+   * failure of the run, as the scanner makes it for a file, whether or not bad records are skipped.
+   */
+  private MalformedRecordException tooLong() {
+    int start = Math.min(chunkSize - 1, length);
+    while (start > 0 && pending[start - 1] != '\n') {
+      start--;
+    }
+    long lineNo = line;
+    for (int i = 0; i < start; i++) {
+      lineNo += pending[i] == '\n' ? 1 : 0;
+    }
+    String reason = "line longer than " + ChunkScanner.MAX_LINE + " bytes";
+    return new MalformedRecordException(
+        new BadRecord(file, lineNo, offset + start, reason, ""), null);
   }
 
   private Piece emit(int n) {

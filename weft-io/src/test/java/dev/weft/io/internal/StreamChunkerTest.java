@@ -1,7 +1,9 @@
 package dev.weft.io.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weft.io.MalformedRecordException;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +21,24 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StreamChunkerTest {
   @TempDir Path dir;
+
+  @Test
+  void aLineLongerThanTheLimitFailsWithItsPosition() throws Exception {
+    byte[] content = new byte[3 + ChunkScanner.MAX_LINE + 20];
+    java.util.Arrays.fill(content, (byte) 'a');
+    content[2] = '\n';
+    Path f = Files.write(dir.resolve("long"), content);
+    try (StreamChunker s = new StreamChunker(f.toString(), 10)) {
+      assertThatThrownBy(s::next)
+          .isInstanceOf(MalformedRecordException.class)
+          .extracting(e -> ((MalformedRecordException) e).badRecord())
+          .satisfies(b -> {
+            assertThat(b.line()).isEqualTo(2);
+            assertThat(b.offset()).isEqualTo(3);
+            assertThat(b.reason()).startsWith("line longer than");
+          });
+    }
+  }
 
   @Test
   void piecesAreTheShortestRunsOfWholeLinesOfAtLeastTheChunkSize() throws Exception {
