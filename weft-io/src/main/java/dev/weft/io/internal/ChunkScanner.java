@@ -188,7 +188,10 @@ public final class ChunkScanner {
           dst.put(bytes, (int) at, n);
           return n;
         };
-    byte[] buffer = new byte[(int) Math.max(16, Math.min(BUFFER, chunk.length())) + Long.BYTES];
+    byte[] buffer = chunk.length() >= BUFFER ? BUFFERS.poll() : null;
+    if (buffer == null) {
+      buffer = new byte[(int) Math.max(16, Math.min(BUFFER, chunk.length())) + Long.BYTES];
+    }
     Outcome<S> o;
     try {
       o = new Scan<>(spec, chunk, memory, state, consumer, direct).run(buffer);
@@ -197,6 +200,10 @@ public final class ChunkScanner {
       throw b == null
           ? e
           : new MalformedRecordException(b.withLine(piece.lineAt(b.offset())), null);
+    } finally {
+      if (buffer.length == BUFFER + Long.BYTES) {
+        BUFFERS.offer(buffer); // as for a file's chunk: dropped when the pool is full
+      }
     }
     List<BadRecord> bad = new ArrayList<>(o.bad().size());
     for (BadRecord b : o.bad()) {
