@@ -94,12 +94,12 @@ public final class Records {
    * ({@code /dev/stdin}, {@code <(cmd)}, a FIFO) has no length and no offsets: the calling thread
    * reads it sequentially and hands line-aligned chunks of the same size (1 MiB when automatic) to
    * the workers, so memory stays bounded by the run's window; its bad records' line numbers are
-   * counted as it is read. Opening a FIFO waits for a writer, as any reader does. Anything else
-   * that is not a regular file (a socket, a directory in a list of files) is refused with an {@link
-   * IllegalArgumentException} such as {@code "/tmp/s is a socket, not a regular file or a pipe:
-   * weft-io reads files by offset and pipes as a stream"}, here and again when a run starts. A
-   * missing file fails the run with an {@link java.io.UncheckedIOException} caused by {@link
-   * java.nio.file.NoSuchFileException}.
+   * counted as it is read. Opening a FIFO waits for a writer, as any reader does (an interrupt ends
+   * that wait too). Anything else that is not a regular file (a socket, a directory in a list of
+   * files) is refused with an {@link IllegalArgumentException} such as {@code "/tmp/s is a socket,
+   * not a regular file or a pipe: weft-io reads files by offset and pipes as a stream"}, here and
+   * again when a run starts. A missing file fails the run with an {@link
+   * java.io.UncheckedIOException} caused by {@link java.nio.file.NoSuchFileException}.
    *
    * @param path a file, a pipe or a directory
    * @return the records

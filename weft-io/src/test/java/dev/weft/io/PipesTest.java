@@ -184,6 +184,42 @@ class PipesTest {
         .hasRootCauseInstanceOf(java.nio.channels.ClosedByInterruptException.class);
   }
 
+  @Test
+  void aRunWaitingForAFifosWriterCanBeInterruptedAndLeavesNoThread() throws Exception {
+    Path fifo = fifo("nobody.csv"); // no writer: opening it for reading waits in the kernel
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    Thread caller =
+        Thread.ofPlatform()
+            .start(() -> {
+              try {
+                Records.csv(fifo).count(pool);
+              } catch (Throwable t) {
+                thrown.set(t);
+              }
+            });
+    while (!inFrame(caller, "openInterruptibly")) {
+      Thread.sleep(10); // polls a condition; nothing here depends on how long it takes
+    }
+    caller.interrupt();
+    caller.join();
+    assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals("weft-io open " + fifo)) {
+        t.join(); // the helper that was opening the FIFO returns: nothing is left waiting
+      }
+    }
+  }
+
+  static boolean inFrame(Thread t, String method) {
+    for (StackTraceElement e : t.getStackTrace()) {
+      if (e.getMethodName().equals(method)) {
+        return true;
+      }
+    }
+    assertThat(t.isAlive()).as("the run is still waiting").isTrue();
+    return false;
+  }
+
   /** Whether a thread is inside a read of a stream, blocked or about to be. */
   static boolean readingTheStream(Thread t) {
     for (StackTraceElement e : t.getStackTrace()) {

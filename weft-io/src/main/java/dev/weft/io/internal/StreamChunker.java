@@ -5,11 +5,14 @@ import dev.weft.io.FileChunk;
 import dev.weft.io.MalformedRecordException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Cuts a stream (a pipe, {@code /dev/stdin}, a character device) into line-aligned {@link Piece}s
@@ -22,9 +25,9 @@ import java.util.Arrays;
  * at the first line end at or after the chunk size; a line longer than {@link
  * ChunkScanner#MAX_LINE} fails the run, as it does in a file.
  *
- * <p>Opening a FIFO blocks until a writer opens it, as for any reader; reading blocks until data
- * comes, and an interrupt of the reading thread closes the channel ({@link
- * java.nio.channels.ClosedByInterruptException}).
+ * <p>Opening a FIFO waits until a writer opens it, as for any reader, and reading waits until data
+ * comes; an interrupt of the calling thread ends either wait with {@link
+ * ClosedByInterruptException} (see {@link #openInterruptibly(Path)}).
  */
 final class StreamChunker implements AutoCloseable {
   /** A stream's automatic chunk size: its length is unknown, so the smallest automatic one. */
@@ -92,7 +95,7 @@ final class StreamChunker implements AutoCloseable {
 
   private Piece cut() throws IOException {
     if (ch == null) {
-      ch = FileChannel.open(Path.of(file), StandardOpenOption.READ);
+      ch = openInterruptibly(Path.of(file));
     }
     while (true) {
       int from = Math.max(searched, chunkSize - 1);
@@ -117,6 +120,58 @@ final class StreamChunker implements AutoCloseable {
       } else {
         length += n;
       }
+    }
+  }
+
+  /**
+   * Opens a stream for reading so that an interrupt ends the wait: opening a FIFO for reading
+   * blocks in the kernel until a writer opens it, and {@link Thread#interrupt()} does not end that.
+   * So a helper thread opens it while the caller waits; on an interrupt, the caller opens the FIFO
+   * for reading and writing, which on Linux does not block and counts as the writer the helper
+   * waits for, so the helper returns and no thread is left behind.
+   *
+   * @throws ClosedByInterruptException if the calling thread is interrupted while it waits, with
+   *     its interrupt status set, as an interrupted channel read leaves it
+   */
+  static FileChannel openInterruptibly(Path path) throws IOException {
+    CompletableFuture<FileChannel> opened = new CompletableFuture<>();
+    Thread.ofPlatform()
+        .daemon()
+        .name("weft-io open " + path)
+        .start(() -> {
+          try {
+            opened.complete(FileChannel.open(path, StandardOpenOption.READ));
+          } catch (Throwable e) {
+            opened.completeExceptionally(e);
+          }
+        });
+    try {
+      return opened.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException("cannot open " + path, e.getCause());
+    } catch (InterruptedException e) {
+      opened.thenAccept(StreamChunker::closeQuietly);
+      if (!opened.isDone()) {
+        try (FileChannel unblock =
+            FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+          // Opened and closed: the helper's open has returned or is about to.
+        } catch (IOException | RuntimeException ignored) {
+          // Not a FIFO after all, or gone: the helper's open fails or returns by itself.
+        }
+      }
+      Thread.currentThread().interrupt();
+      throw new ClosedByInterruptException();
+    }
+  }
+
+  private static void closeQuietly(FileChannel ch) {
+    try {
+      ch.close();
+    } catch (IOException ignored) {
+      // Never read: nothing to lose.
     }
   }
 
