@@ -2,6 +2,7 @@ package dev.weft.io;
 
 import dev.weft.Pool;
 import dev.weft.io.internal.Chunker;
+import dev.weft.io.internal.FileKinds;
 import dev.weft.io.internal.Job;
 import dev.weft.io.internal.Runner;
 import dev.weft.io.internal.Spec;
@@ -40,10 +41,13 @@ import java.util.stream.StreamSupport;
  * {@link Stats} sums exactly, user folds if their merge is associative (see {@link Fold}). Group-by
  * results are sorted by key.
  *
- * <p>A run blocks its calling thread; if that thread is interrupted, the run's queued chunks are
- * cancelled, running ones interrupted, and it throws {@link InterruptedException}. It holds at most
- * about twice the pool's parallelism chunks at once. Happens-before: actions before the call happen
- * before every record is read; everything the fold did happens before the call returns.
+ * <p>A run blocks its calling thread; if that thread is interrupted (before or during the run), the
+ * run's queued chunks are cancelled, running ones interrupted, and it throws {@link
+ * InterruptedException} with the interrupt status cleared, as the JDK's blocking methods do. If the
+ * pool is shut down during a run, it throws {@link java.util.concurrent.CancellationException}. A
+ * pipe is read as a stream (see {@link #csv(Path)}). It holds at most about twice the pool's
+ * parallelism chunks at once. Happens-before: actions before the call happen before every record is
+ * read; everything the fold did happens before the call returns.
  */
 public final class Records {
   private final Spec spec;
@@ -62,8 +66,10 @@ public final class Records {
    * The lines of a file, or of every regular file in a directory (sorted by name, not recursive).
    * Each line is a record of one field.
    *
-   * @param path a file or a directory
+   * @param path a file, a pipe or a directory
    * @return the records
+   * @throws IllegalArgumentException if the path exists and is neither a regular file, a pipe, a
+   *     character device nor a directory (a socket, say): its message names the path and what it is
    */
   public static Records lines(Path path) {
     return new Records(spec(files(path, null), false));
@@ -84,8 +90,21 @@ public final class Records {
    * The CSV rows of a file or of every regular file in a directory (sorted by name), comma
    * separated, without a header until {@link #header(boolean)} says so.
    *
-   * @param path a file or a directory
+   * <p>A regular file is read by its workers in chunks by offset. A pipe or a character device
+   * ({@code /dev/stdin}, {@code <(cmd)}, a FIFO) has no length and no offsets: the calling thread
+   * reads it sequentially and hands line-aligned chunks of the same size (1 MiB when automatic) to
+   * the workers, so memory stays bounded by the run's window; its bad records' line numbers are
+   * counted as it is read. Opening a FIFO waits for a writer, as any reader does (an interrupt ends
+   * that wait too). Anything else that is not a regular file (a socket, a directory in a list of
+   * files) is refused with an {@link IllegalArgumentException} such as {@code "/tmp/s is a socket,
+   * not a regular file or a pipe: weft-io reads files by offset and pipes as a stream"}, here and
+   * again when a run starts. A missing file fails the run with an {@link
+   * java.io.UncheckedIOException} caused by {@link java.nio.file.NoSuchFileException}.
+   *
+   * @param path a file, a pipe or a directory
    * @return the records
+   * @throws IllegalArgumentException if the path exists and is neither a regular file, a pipe, a
+   *     character device nor a directory (a socket, say): its message names the path and what it is
    */
   public static Records csv(Path path) {
     return new Records(spec(files(path, null), true));
@@ -107,8 +126,11 @@ public final class Records {
    *
    * @param files the files
    * @return the records
+   * @throws IllegalArgumentException if one exists and is neither a regular file, a pipe nor a
+   *     character device (a socket, a directory): its message names the path and what it is
    */
   public static Records csv(List<Path> files) {
+    files.forEach(FileKinds::requireReadable);
     return new Records(spec(files.stream().map(Path::toString).toList(), true));
   }
 
@@ -122,6 +144,7 @@ public final class Records {
       if (glob != null) {
         throw new IllegalArgumentException("not a directory: " + path);
       }
+      FileKinds.requireReadable(path);
       return List.of(path.toString());
     }
     PathMatcher matcher =
@@ -252,7 +275,8 @@ public final class Records {
    * The chunks a run on a pool of the given parallelism would read, lazily.
    *
    * @param parallelism the pool's parallelism (it sizes automatic chunks)
-   * @return the chunks, in file order
+   * @return the chunks, in file order; the stream throws {@link IllegalArgumentException} when it
+   *     reaches a pipe, whose chunks are known only by reading (and so consuming) it
    */
   public Stream<FileChunk> chunks(int parallelism) {
     Iterator<FileChunk> it = new Chunker(spec.files(), spec.chunkSize(), parallelism);
@@ -264,7 +288,7 @@ public final class Records {
    *
    * @param pool the pool
    * @return the count
-   * @throws InterruptedException if interrupted while waiting
+   * @throws InterruptedException if the calling thread is interrupted; the run is cancelled
    * @throws MalformedRecordException for a malformed record, unless skipping
    */
   public FoldResult<Long> count(Pool pool) throws InterruptedException {
@@ -277,7 +301,7 @@ public final class Records {
    * @param pool the pool
    * @param field the field's index
    * @return the stats
-   * @throws InterruptedException if interrupted while waiting
+   * @throws InterruptedException if the calling thread is interrupted; the run is cancelled
    */
   public FoldResult<Stats> stats(Pool pool, int field) throws InterruptedException {
     return stats(pool, r -> r.parseDouble(field));
@@ -289,7 +313,7 @@ public final class Records {
    * @param pool the pool
    * @param value the number
    * @return the stats
-   * @throws InterruptedException if interrupted while waiting
+   * @throws InterruptedException if the calling thread is interrupted; the run is cancelled
    */
   public FoldResult<Stats> stats(Pool pool, RowToDouble value) throws InterruptedException {
     FoldResult<StatsAccumulator> r = Runner.run(pool, spec, progress, Job.stats(value));
@@ -303,7 +327,7 @@ public final class Records {
    * @param keyField the key's field
    * @param valueField the number's field
    * @return the stats per key
-   * @throws InterruptedException if interrupted while waiting
+   * @throws InterruptedException if the calling thread is interrupted; the run is cancelled
    */
   public FoldResult<SortedMap<String, Stats>> statsBy(Pool pool, int keyField, int valueField)
       throws InterruptedException {
@@ -322,7 +346,7 @@ public final class Records {
    * @param pool the pool
    * @param keyField the key's field
    * @return the count per key
-   * @throws InterruptedException if interrupted while waiting
+   * @throws InterruptedException if the calling thread is interrupted; the run is cancelled
    */
   public FoldResult<SortedMap<String, Long>> countBy(Pool pool, int keyField)
       throws InterruptedException {
@@ -336,7 +360,7 @@ public final class Records {
    * @param fold the fold
    * @param <A> the accumulator type
    * @return the folded value
-   * @throws InterruptedException if interrupted while waiting
+   * @throws InterruptedException if the calling thread is interrupted; the run is cancelled
    */
   public <A> FoldResult<A> fold(Pool pool, Fold<A> fold) throws InterruptedException {
     return Runner.run(pool, spec, progress, Job.fold(fold));
@@ -350,7 +374,7 @@ public final class Records {
    * @param fold the fold
    * @param <A> the accumulator type
    * @return the folded value per key
-   * @throws InterruptedException if interrupted while waiting
+   * @throws InterruptedException if the calling thread is interrupted; the run is cancelled
    */
   public <A> FoldResult<SortedMap<String, A>> foldBy(Pool pool, int keyField, Fold<A> fold)
       throws InterruptedException {

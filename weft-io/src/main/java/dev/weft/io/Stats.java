@@ -5,7 +5,9 @@ import java.io.Serializable;
 /**
  * Count, sum, minimum and maximum of some numbers. The sum is exact before its one final rounding
  * (Shewchuk's algorithm, as Python's {@code math.fsum}), so it, and the mean, do not depend on how
- * the file was chunked or in which order chunks finished.
+ * the file was chunked or in which order chunks finished, even when a running total would overflow
+ * ({@code 1e308 + 1e308 - 1e308} is {@code 1e308}). A true sum past {@link Double#MAX_VALUE} rounds
+ * to an infinity of its sign; the sum is NaN only if the numbers include NaN or both infinities.
  *
  * @param count how many numbers
  * @param sum their sum, correctly rounded

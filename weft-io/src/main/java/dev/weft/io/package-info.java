@@ -23,7 +23,10 @@
  * <b>A newline inside a quoted field is not supported</b>: such a record is reported as an
  * unterminated quote. That choice is what lets any line end be a chunk boundary without a
  * sequential pre-scan. A quote in the middle of an unquoted field is an ordinary byte. Blank lines
- * in CSV are skipped; in line mode they are records with one empty field. Fields are not trimmed.
+ * in CSV are skipped; in line mode they are records with one empty field. Fields are not trimmed. A
+ * pipe ({@code /dev/stdin}, {@code <(cmd)}) or a character device has no offsets: it is read
+ * sequentially on the calling thread and cut into line-aligned chunks for the workers; a socket is
+ * refused (see {@link dev.weft.io.Records#csv(java.nio.file.Path)}). Neither is read as empty.
  *
  * <h2>Errors</h2>
  *

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Fuzz: random byte soup from an alphabet that hits every parser state (quotes, delimiters, CR, LF,
  * multi-byte and invalid UTF-8, BOMs) parsed by weft and by the String-based reference; the records
  * and the skipped lines must agree exactly, whatever the chunk size. Also the number parser against
- * {@code Double.parseDouble} and the exact sum against {@code BigDecimal}.
+ * {@code Double.parseDouble} and the exact sum against {@code BigDecimal}; and {@code statsBy},
+ * whose plain records take a direct path from bytes to its table, against the reference's statsBy,
+ * with odd numbers, quoted and empty fields, CRLF and invalid UTF-8, at random chunk sizes.
  */
 class CsvFuzzTest {
   static Pool pool;
@@ -114,6 +116,159 @@ class CsvFuzzTest {
     }
     assertThat(goodSeen).as("good records seen").isGreaterThan(100);
     assertThat(badSeen).as("bad records seen").isGreaterThan(100);
+  }
+
+  static final String[] KEYS = {
+    "a",
+    "b",
+    "",
+    "\"a\"",
+    "\"x,y\"",
+    "\"q\"\"q\"",
+    "\"",
+    "a\"b",
+    "é",
+    "Zürich-Zürich-Zürich",
+    "Llanfairpwllgwyngyll",
+    "LlanfairPWLLgwyngyll",
+    " a",
+    "a "
+  };
+
+  static final String[] NUMBERS = {
+    "1",
+    "-1",
+    "+1",
+    "0",
+    "-0",
+    "-0.0",
+    "0.1",
+    "-12.3",
+    "99.9",
+    "1.",
+    ".5",
+    "-.25",
+    "00.10",
+    "1e3",
+    "1E-3",
+    "1e400",
+    "-1e400",
+    "1e-400",
+    "4.9e-324",
+    "1.7976931348623157e308",
+    "1e308",
+    "-1e308",
+    "12345678901234567890.5",
+    "0.30000000000000004",
+    "1e",
+    "--1",
+    ".",
+    "1.2.3",
+    "0x10",
+    "NaN",
+    "Infinity",
+    " 1",
+    "1 ",
+    "1f",
+    "",
+    "\"1.5\"",
+    "\"-2\"",
+    "1,5"
+  };
+
+  /** A decimal such as 7.5, -12.34 or 98765.432: the shapes the direct path reads by shortcuts. */
+  static String decimal(Random rnd) {
+    String fraction = Integer.toString(rnd.nextInt(1000));
+    return (rnd.nextBoolean() ? "-" : "")
+        + rnd.nextInt(rnd.nextBoolean() ? 10 : 100_000)
+        + "."
+        + fraction.substring(0, 1 + rnd.nextInt(fraction.length()));
+  }
+
+  /** A line for statsBy(0, 1): mostly plain, sometimes quoted, CRLF, odd or broken bytes. */
+  static void line(java.io.ByteArrayOutputStream out, Random rnd) {
+    switch (rnd.nextInt(12)) {
+      case 0 -> out.writeBytes(ALPHABET[rnd.nextInt(ALPHABET.length)]);
+      case 1 -> out.writeBytes(new byte[] {'k', (byte) 0xC3, ',', '1'}); // bad UTF-8 in a key
+      case 2 -> out.writeBytes(new byte[] {'k', ',', '1', (byte) 0xFF}); // ... and after a number
+      case 3 -> out.writeBytes(("k," + NUMBERS[rnd.nextInt(NUMBERS.length)] + ",x").getBytes());
+      case 4 ->
+          out.writeBytes(
+              new byte[] {
+                'L',
+                'l',
+                'a',
+                'n',
+                'f',
+                'a',
+                'i',
+                'r',
+                (byte) 0xE2,
+                'p',
+                'w',
+                'l',
+                'l',
+                'g',
+                'w',
+                'y',
+                'n',
+                'g',
+                'y',
+                'l',
+                'l',
+                ',',
+                '2'
+              });
+      default -> {
+        // Sometimes many keys, so the direct path's table grows; sometimes every decimal shape.
+        String key = rnd.nextInt(3) == 0 ? "key" + rnd.nextInt(70) : KEYS[rnd.nextInt(KEYS.length)];
+        String value = rnd.nextInt(3) == 0 ? decimal(rnd) : NUMBERS[rnd.nextInt(NUMBERS.length)];
+        out.writeBytes((key + "," + value).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    out.writeBytes(rnd.nextInt(5) == 0 ? new byte[] {'\r', '\n'} : new byte[] {'\n'});
+  }
+
+  @Test
+  void statsByOnItsDirectPathAgreesWithTheReference() throws Exception {
+    Random rnd = new Random(99);
+    int keysSeen = 0;
+    int badSeen = 0;
+    for (int round = 0; round < 120; round++) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      if (rnd.nextInt(8) == 0) {
+        out.writeBytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+      }
+      for (int i = rnd.nextInt(80); i > 0; i--) {
+        line(out, rnd);
+      }
+      if (rnd.nextBoolean() && out.size() > 0) {
+        out.writeBytes("k,7".getBytes()); // a last line without its end
+      }
+      Path f = Files.write(dir.resolve("direct" + round + ".csv"), out.toByteArray());
+      List<Reference.Row> ref = Reference.parse(List.of(f), true, ',', false, 2);
+      List<Long> expectedBad = new ArrayList<>();
+      for (Reference.Row r : ref) {
+        if (!r.good() || Reference.number(r.fields().get(1)) == null) {
+          expectedBad.add(r.offset());
+        }
+      }
+      var expected = Reference.statsBy(ref, 0, 1);
+      keysSeen += expected.size();
+      badSeen += expectedBad.size();
+      for (long chunk : new long[] {1 + rnd.nextInt(8), 1 + rnd.nextInt(200), 0}) {
+        FoldResult<java.util.SortedMap<String, Stats>> got =
+            Records.csv(f).fieldCount(2).chunkSize(chunk).skipBad(10_000).statsBy(pool, 0, 1);
+        assertThat(got.value()).as("round %d chunk %d", round, chunk).isEqualTo(expected);
+        assertThat(got.badRecords())
+            .as("round %d chunk %d", round, chunk)
+            .extracting(BadRecord::offset)
+            .isEqualTo(expectedBad);
+        assertThat(got.skipped()).isEqualTo(expectedBad.size());
+      }
+    }
+    assertThat(keysSeen).as("keys seen").isGreaterThan(300);
+    assertThat(badSeen).as("bad records seen").isGreaterThan(300);
   }
 
   @Test

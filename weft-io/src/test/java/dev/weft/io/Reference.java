@@ -173,6 +173,7 @@ final class Reference {
     TreeMap<String, long[]> counts = new TreeMap<>();
     Map<String, BigDecimal> sums = new TreeMap<>();
     Map<String, double[]> minMax = new TreeMap<>();
+    Map<String, Double> infinite = new TreeMap<>();
     for (Row r : rows) {
       if (!r.good()) {
         continue;
@@ -183,7 +184,11 @@ final class Reference {
       }
       String k = r.fields().get(key);
       counts.computeIfAbsent(k, x -> new long[1])[0]++;
-      sums.merge(k, new BigDecimal(v), BigDecimal::add);
+      if (Double.isFinite(v)) {
+        sums.merge(k, new BigDecimal(v), BigDecimal::add);
+      } else {
+        infinite.merge(k, v, Double::sum); // an infinity (or NaN) decides the sum, as in IEEE
+      }
       double[] mm =
           minMax.computeIfAbsent(
               k, x -> new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY});
@@ -193,7 +198,11 @@ final class Reference {
     TreeMap<String, Stats> out = new TreeMap<>();
     for (String k : counts.keySet()) {
       double[] mm = minMax.get(k);
-      out.put(k, new Stats(counts.get(k)[0], sums.get(k).doubleValue(), mm[0], mm[1]));
+      double sum =
+          infinite.containsKey(k)
+              ? infinite.get(k)
+              : sums.getOrDefault(k, BigDecimal.ZERO).doubleValue();
+      out.put(k, new Stats(counts.get(k)[0], sum, mm[0], mm[1]));
     }
     return out;
   }

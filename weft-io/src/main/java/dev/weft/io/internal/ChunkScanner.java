@@ -148,12 +148,74 @@ public final class ChunkScanner {
       buffer = new byte[(int) Math.max(16, Math.min(BUFFER, chunk.length())) + Long.BYTES];
     }
     try (FileChannel ch = FileChannel.open(Path.of(chunk.file()), StandardOpenOption.READ)) {
-      return new Scan<>(spec, chunk, ch, state, consumer, direct).run(buffer);
+      return new Scan<>(spec, chunk, ch::read, state, consumer, direct).run(buffer);
     } finally {
       if (buffer.length == BUFFER + Long.BYTES) {
         BUFFERS.offer(buffer); // dropped when the pool is full
       }
     }
+  }
+
+  /**
+   * Scans a piece: a regular file's chunk as {@link #scan(Spec, FileChunk, Object,
+   * ChunkScanner.Consumer, ChunkScanner.KeyedNumbers)} does, or a stream's from its bytes, with the
+   * line numbers of its bad records filled in (a stream cannot be read again to count them).
+   *
+   * @param spec how to parse
+   * @param piece the piece
+   * @param state the consumer's state
+   * @param consumer takes the records {@code direct} does not
+   * @param direct takes plain records' key and number, or null
+   * @param <S> the state type
+   * @return the state and the counts
+   * @throws Exception as the other scan
+   */
+  static <S> Outcome<S> scan(
+      Spec spec, Piece piece, S state, Consumer<S> consumer, KeyedNumbers<S> direct)
+      throws Exception {
+    if (piece.bytes() == null) {
+      return scan(spec, piece.chunk(), state, consumer, direct);
+    }
+    FileChunk chunk = piece.chunk();
+    byte[] bytes = piece.bytes();
+    Positional memory =
+        (dst, position) -> {
+          long at = position - chunk.start();
+          if (at >= bytes.length) {
+            return -1;
+          }
+          int n = (int) Math.min(dst.remaining(), bytes.length - at);
+          dst.put(bytes, (int) at, n);
+          return n;
+        };
+    byte[] buffer = chunk.length() >= BUFFER ? BUFFERS.poll() : null;
+    if (buffer == null) {
+      buffer = new byte[(int) Math.max(16, Math.min(BUFFER, chunk.length())) + Long.BYTES];
+    }
+    Outcome<S> o;
+    try {
+      o = new Scan<>(spec, chunk, memory, state, consumer, direct).run(buffer);
+    } catch (MalformedRecordException e) {
+      BadRecord b = e.badRecord();
+      throw b == null
+          ? e
+          : new MalformedRecordException(b.withLine(piece.lineAt(b.offset())), null);
+    } finally {
+      if (buffer.length == BUFFER + Long.BYTES) {
+        BUFFERS.offer(buffer); // as for a file's chunk: dropped when the pool is full
+      }
+    }
+    List<BadRecord> bad = new ArrayList<>(o.bad().size());
+    for (BadRecord b : o.bad()) {
+      bad.add(b.withLine(piece.lineAt(b.offset())));
+    }
+    return new Outcome<>(o.state(), o.records(), o.skipped(), o.bytes(), bad);
+  }
+
+  /** Reads bytes at a position: a file channel, or a stream's piece held in memory. */
+  @FunctionalInterface
+  interface Positional {
+    int read(ByteBuffer dst, long position) throws IOException;
   }
 
   /**
@@ -194,7 +256,7 @@ public final class ChunkScanner {
   private static final class Scan<S> {
     final Spec spec;
     final FileChunk chunk;
-    final FileChannel ch;
+    final Positional ch;
     final S state;
     final Consumer<S> consumer;
     final KeyedNumbers<S> direct;
@@ -214,7 +276,7 @@ public final class ChunkScanner {
     Scan(
         Spec spec,
         FileChunk chunk,
-        FileChannel ch,
+        Positional ch,
         S state,
         Consumer<S> consumer,
         KeyedNumbers<S> direct)

@@ -85,6 +85,7 @@ public final class Chunker implements Iterator<FileChunk> {
           return null;
         }
         file = files.get(fileIndex);
+        FileKinds.requireRegular(Path.of(file)); // a pipe has no offsets: its size is 0
         size = Files.size(Path.of(file));
         fileChunk = chunkSize > 0 ? chunkSize : autoSize(size, parallelism);
         next = 0;

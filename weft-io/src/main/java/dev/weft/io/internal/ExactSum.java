@@ -9,12 +9,16 @@ import java.util.Arrays;
  * the same in whatever order numbers are added or sums merged: that is what makes a parallel sum
  * independent of the chunking.
  *
- * <p>Implementation note: the exact sum is {@code (w2:w1:w0) * 2^-64 + sum(partials[0..size))}.
- * Most inputs take the fixed-point path (a few integer adds); the rest, tiny, huge or subnormal,
- * the partials. {@code partials[0..size)} are non-overlapping and increasing in magnitude, and
- * their exact sum is the exact sum of the finite inputs. Infinities and NaNs go to {@code special},
- * whose IEEE sum is order-independent too. An intermediate overflow (finite inputs summing past
- * {@code Double.MAX_VALUE}) is reported as an infinite sum.
+ * <p>Implementation note: the exact sum of the finite inputs is {@code (w2:w1:w0) * 2^-64 +
+ * (h2:h1:h0) * 2^908 + sum(partials[0..size))}. Most inputs take the fixed-point path {@code w} (a
+ * few integer adds). Huge ones, at least 2^960 in magnitude, take a second fixed-point sum {@code
+ * h} in units of 2^908 (their ulp is at least that): Shewchuk's partials would overflow on them, as
+ * {@code 1e308 + 1e308 - 1e308} shows, and an overflowed partial loses the exact sum, so the result
+ * would depend on the order of the inputs. The rest, tiny, subnormal or between 2^52 and 2^960,
+ * take the partials, which are non-overlapping and increasing in magnitude; their inputs being
+ * below 2^960, no partial can overflow before 2^60 of them were added. Infinities and NaNs go to
+ * {@code special}, whose IEEE sum is order-independent too. A true sum past {@code
+ * Double.MAX_VALUE} rounds to an infinity as IEEE rounding says, once, in {@link #value()}.
  */
 public final class ExactSum implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -26,6 +30,16 @@ public final class ExactSum implements Serializable {
   // magnitude (nearly all data from text: 0.1 is 0x1.999999999999ap-4), as a 192-bit two's
   // complement integer in units of 2^-64, high word w2. 2^63 such inputs cannot overflow it.
   private final long[] w = new long[3]; // w0, w1, w2
+
+  // Huge inputs, [2^960, 2^1024) in magnitude, as w in units of 2^908: 2^116 units at most each,
+  // so 2^63 of them cannot overflow it either.
+  private final long[] h = new long[3];
+
+  /** The biased exponent of 2^960, where the huge path starts; the largest finite one is 2046. */
+  private static final int HUGE_EXP = 1983;
+
+  private static final java.math.BigDecimal TWO_TO_908 =
+      new java.math.BigDecimal(Math.scalb(1.0, 908));
 
   private double[] partials = new double[4];
   private int size;
@@ -49,7 +63,27 @@ public final class ExactSum implements Serializable {
     if (addFixed(value)) {
       return;
     }
+    if (((Double.doubleToRawLongBits(value) >>> 52) & 0x7FF) >= HUGE_EXP) {
+      addHuge(value);
+      return;
+    }
     addPartial(value);
+  }
+
+  /** Adds a finite number of at least 2^960 in magnitude to {@code h}, exactly. */
+  private void addHuge(double value) {
+    long bits = Double.doubleToRawLongBits(value);
+    int shift = (int) ((bits >>> 52) & 0x7FF) - HUGE_EXP; // value = mant * 2^shift * 2^908
+    long mant = (bits & ((1L << 52) - 1)) | (1L << 52);
+    long lo = mant << shift;
+    long hi = (mant >>> 1) >>> (63 - shift);
+    if (bits < 0) {
+      lo = -lo;
+      hi = lo == 0 ? -hi : ~hi; // two's complement of (hi:lo): the carry only when lo was zero
+      addWords(h, 0, lo, hi, -1L);
+    } else {
+      addWords(h, 0, lo, hi, 0L);
+    }
   }
 
   private boolean addFixed(double value) {
@@ -132,10 +166,8 @@ public final class ExactSum implements Serializable {
       x = hi;
     }
     if (!Double.isFinite(x)) {
-      special += x;
-      hasSpecial = true;
-      size = i;
-      return;
+      // Only past 2^60 inputs below 2^960 (see the note): the exact sum is lost, so say so.
+      throw new ArithmeticException("exact sum overflowed its partials");
     }
     if (i == partials.length) {
       partials = Arrays.copyOf(partials, i * 2);
@@ -151,6 +183,7 @@ public final class ExactSum implements Serializable {
    */
   public void add(ExactSum other) {
     addWords(other.w, 0);
+    addWords(h, 0, other.h[0], other.h[1], other.h[2]);
     for (int j = 0; j < other.size; j++) {
       addPartial(other.partials[j]);
     }
@@ -169,18 +202,30 @@ public final class ExactSum implements Serializable {
     if (hasSpecial) {
       return special;
     }
-    if (w[0] != 0 || w[1] != 0 || w[2] != 0) {
-      java.math.BigInteger fixed =
-          java.math.BigInteger.valueOf(w[2])
-              .shiftLeft(128)
-              .add(new java.math.BigInteger(Long.toUnsignedString(w[1])).shiftLeft(64))
-              .add(new java.math.BigInteger(Long.toUnsignedString(w[0])));
-      java.math.BigDecimal exact = new java.math.BigDecimal(fixed).multiply(TWO_TO_MINUS_64);
+    boolean hasFixed = w[0] != 0 || w[1] != 0 || w[2] != 0;
+    boolean hasHuge = h[0] != 0 || h[1] != 0 || h[2] != 0;
+    if (hasFixed || hasHuge) {
+      // BigDecimal.doubleValue() rounds correctly, to an infinity too when the sum overflows.
+      java.math.BigDecimal exact =
+          new java.math.BigDecimal(words(w))
+              .multiply(TWO_TO_MINUS_64)
+              .add(new java.math.BigDecimal(words(h)).multiply(TWO_TO_908));
       for (int j = 0; j < size; j++) {
         exact = exact.add(new java.math.BigDecimal(partials[j]));
       }
       return exact.doubleValue();
     }
+    return roundPartials();
+  }
+
+  private static java.math.BigInteger words(long[] a) {
+    return java.math.BigInteger.valueOf(a[2])
+        .shiftLeft(128)
+        .add(new java.math.BigInteger(Long.toUnsignedString(a[1])).shiftLeft(64))
+        .add(new java.math.BigInteger(Long.toUnsignedString(a[0])));
+  }
+
+  private double roundPartials() {
     int n = size;
     if (n == 0) {
       return 0.0;

@@ -14,8 +14,10 @@ import dev.weft.io.Progress;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 
 /**
  * Runs a {@link Job} over files on a pool: chunks are produced lazily on the calling thread, folded
@@ -48,17 +50,50 @@ public final class Runner {
    * @param <S> the per-chunk state
    * @param <P> the result
    * @return the result and counts
-   * @throws InterruptedException if interrupted while waiting; the run is cancelled
+   * @throws InterruptedException if the calling thread is interrupted before or during the run
+   *     (while it waits for a chunk, or while it reads a file: an interrupt closes the channel);
+   *     the run is cancelled and the interrupt status cleared, as the JDK's blocking methods do
    */
   public static <S, P> FoldResult<P> run(Pool pool, Spec spec, Progress progress, Job<S, P> job)
       throws InterruptedException {
-    Spec resolved = resolveFieldCount(spec);
+    if (Thread.interrupted()) {
+      throw new InterruptedException("interrupted before the run started");
+    }
+    FileKinds.requireReadable(spec.files()); // again: a file may have been replaced since
+    int parallelism = pool.parallelism();
+    try (Pieces pieces = new Pieces(spec.files(), spec.chunkSize(), parallelism)) {
+      return runResolved(pool, resolveFieldCount(spec, pieces), pieces, progress, job);
+    } catch (CancellationException e) {
+      // The pool's Results iterator cannot throw InterruptedException; it reports an interrupt as
+      // a CancellationException with the status kept. A shutdown pool stays a cancellation.
+      if (e.getCause() instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+        throw interrupted(e);
+      }
+      throw e;
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof ClosedByInterruptException) {
+        throw interrupted(e);
+      }
+      throw e;
+    }
+  }
+
+  private static InterruptedException interrupted(RuntimeException cause) {
+    Thread.interrupted();
+    InterruptedException e =
+        new InterruptedException("interrupted while reading records; the run was cancelled");
+    e.initCause(cause);
+    return e;
+  }
+
+  private static <S, P> FoldResult<P> runResolved(
+      Pool pool, Spec resolved, Pieces pieces, Progress progress, Job<S, P> job) {
     int parallelism = pool.parallelism();
     Mapper mapper = pool.with(o -> o.withChunkSize(1).withWindow(Math.max(4, 2 * parallelism)));
-    TaskFunction<FileChunk, ChunkResult<P>> task =
-        chunk -> {
+    TaskFunction<Piece, ChunkResult<P>> task =
+        piece -> {
           ChunkScanner.Outcome<S> o =
-              ChunkScanner.scan(resolved, chunk, job.start(), job::accept, job.direct());
+              ChunkScanner.scan(resolved, piece, job.start(), job::accept, job.direct());
           return new ChunkResult<>(
               job.partial(o.state()), o.records(), o.skipped(), o.bytes(), o.bad());
         };
@@ -68,8 +103,7 @@ public final class Runner {
     long bytes = 0;
     List<BadRecord> bad = new ArrayList<>();
     long total = progress == null ? 0 : totalBytes(resolved.files());
-    try (Results<ChunkResult<P>> results =
-        mapper.imap(task, new Chunker(resolved.files(), resolved.chunkSize(), parallelism))) {
+    try (Results<ChunkResult<P>> results = mapper.imap(task, pieces)) {
       for (ChunkResult<P> r : results) {
         acc = acc == null ? r.partial() : job.merge(acc, r.partial());
         records += r.records();
@@ -99,6 +133,9 @@ public final class Runner {
       if (e.getCause() instanceof UncheckedIOException u) {
         throw u;
       }
+      if (e.getCause() instanceof MalformedRecordException m) {
+        throw m; // a stream's overlong line, found as the calling thread cut it
+      }
       throw e;
     }
     if (acc == null) {
@@ -124,6 +161,9 @@ public final class Runner {
   }
 
   private static BadRecord withLine(BadRecord b) {
+    if (b.line() > 0) {
+      return b; // from a stream, numbered as it was read: it cannot be read again
+    }
     try {
       return b.withLine(Chunker.lineNumber(b.file(), b.offset()));
     } catch (IOException e) {
@@ -133,12 +173,15 @@ public final class Runner {
 
   /**
    * The spec with its expected field count decided: for CSV with count 0, the first record's (the
-   * header's, if any) of the first file that has one.
+   * header's, if any) of the first file that has one. A stream's first pieces are looked ahead
+   * (kept in {@code pieces} for the run), up to {@link StreamChunker#MAX_LOOKAHEAD} bytes.
    *
    * @param spec the spec
+   * @param pieces the run's pieces, which hold its streams
    * @return the spec with a positive count, or -1 for no check
+   * @throws InterruptedException if the calling thread is interrupted while it reads
    */
-  public static Spec resolveFieldCount(Spec spec) {
+  static Spec resolveFieldCount(Spec spec, Pieces pieces) throws InterruptedException {
     if (!spec.csv()) {
       return spec.withFieldCount(-1);
     }
@@ -147,23 +190,30 @@ public final class Runner {
     }
     Spec probe = new Spec(spec.files(), true, spec.delimiter(), false, -1, 0, false, 0, null);
     int[] found = {-1};
+    ChunkScanner.Consumer<int[]> first =
+        (f, r) -> {
+          f[0] = r.fieldCount();
+          throw new ChunkScanner.Stop();
+        };
     for (String file : spec.files()) {
       try {
-        long size = java.nio.file.Files.size(java.nio.file.Path.of(file));
-        ChunkScanner.scan(
-            probe,
-            new FileChunk(file, 0, size),
-            found,
-            (f, r) -> {
-              f[0] = r.fieldCount();
-              throw new ChunkScanner.Stop();
-            });
+        StreamChunker stream = pieces.stream(file);
+        if (stream == null) {
+          long size = java.nio.file.Files.size(java.nio.file.Path.of(file));
+          ChunkScanner.scan(probe, new FileChunk(file, 0, size), found, first);
+        } else {
+          for (int i = 0; stream.peek(i) != null; i++) {
+            ChunkScanner.scan(probe, stream.peek(i), found, first, null);
+          }
+        }
       } catch (ChunkScanner.Stop stop) {
         break;
       } catch (MalformedRecordException e) {
         break; // the run itself will report it, with its position
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        throw e;
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }

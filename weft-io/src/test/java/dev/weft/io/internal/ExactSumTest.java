@@ -24,6 +24,96 @@ class ExactSumTest {
     };
   }
 
+  /** Mostly huge numbers, whose sums overflow along the way in most orders. */
+  static double drawHuge(Random rnd) {
+    double sign = rnd.nextBoolean() ? -1 : 1;
+    return switch (rnd.nextInt(6)) {
+      case 0 -> sign * Double.MAX_VALUE;
+      case 1 -> sign * 1e308;
+      case 2 -> sign * Math.scalb(1.0 + rnd.nextDouble(), 960 + rnd.nextInt(64));
+      case 3 -> sign * Math.scalb(1.0 + rnd.nextDouble(), 900 + rnd.nextInt(60)); // just below
+      case 4 -> sign * Math.ulp(Double.MAX_VALUE) * (1 + rnd.nextInt(4)) / 2; // half ulps
+      default -> draw(rnd);
+    };
+  }
+
+  static double sumInRandomParts(List<Double> values, Random rnd) {
+    ExactSum total = new ExactSum();
+    ExactSum part = new ExactSum();
+    for (double v : values) {
+      part.add(v);
+      if (rnd.nextInt(4) == 0) {
+        total.add(part);
+        part = new ExactSum();
+      }
+    }
+    total.add(part);
+    return total.value();
+  }
+
+  @Test
+  void hugeNumbersSumExactlyInEveryOrderAndSplit() {
+    Random rnd = new Random(5);
+    int overflowed = 0;
+    for (int round = 0; round < 300; round++) {
+      List<Double> values = new ArrayList<>();
+      BigDecimal exact = BigDecimal.ZERO;
+      for (int i = 1 + rnd.nextInt(12); i > 0; i--) {
+        double v = drawHuge(rnd);
+        values.add(v);
+        exact = exact.add(new BigDecimal(v));
+      }
+      // BigDecimal.doubleValue() rounds correctly, to an infinity past the largest double.
+      double expected = exact.doubleValue();
+      if (Double.isInfinite(expected)) {
+        overflowed++;
+      }
+      for (int trial = 0; trial < 4; trial++) {
+        Collections.shuffle(values, rnd);
+        assertThat(sumInRandomParts(values, rnd))
+            .as("round %d %s", round, values)
+            .isEqualTo(expected);
+      }
+    }
+    assertThat(overflowed).as("sums that overflow").isGreaterThan(10);
+  }
+
+  @Test
+  void anIntermediateOverflowDoesNotChangeTheSum() {
+    double max = Double.MAX_VALUE;
+    for (double[] order :
+        new double[][] {
+          {max, max, -max}, {max, -max, max}, {-max, max, max}, {1e308, 1e308, -1e308}
+        }) {
+      ExactSum s = new ExactSum();
+      for (double v : order) {
+        s.add(v);
+      }
+      assertThat(s.value()).isEqualTo(Math.max(order[0], Math.max(order[1], order[2])));
+    }
+  }
+
+  @Test
+  void aTrueSumPastTheLargestDoubleRoundsToAnInfinity() {
+    double max = Double.MAX_VALUE;
+    double halfUlp = Math.ulp(max) / 2; // 2^970: max + halfUlp is a tie, rounded to even: up
+    assertThat(sum(max, max)).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(sum(-max, -max, 1.0)).isEqualTo(Double.NEGATIVE_INFINITY);
+    assertThat(sum(max, halfUlp)).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(sum(max, halfUlp, -Double.MIN_VALUE)).isEqualTo(max);
+    assertThat(sum(max, halfUlp / 2, halfUlp / 2, -halfUlp / 2)).isEqualTo(max);
+    assertThat(sum(-max, -halfUlp)).isEqualTo(Double.NEGATIVE_INFINITY);
+    assertThat(sum(max, max, Double.NEGATIVE_INFINITY)).isEqualTo(Double.NEGATIVE_INFINITY);
+  }
+
+  static double sum(double... values) {
+    ExactSum s = new ExactSum();
+    for (double v : values) {
+      s.add(v);
+    }
+    return s.value();
+  }
+
   @Test
   void everyOrderAndSplitGivesTheCorrectlyRoundedSum() {
     Random rnd = new Random(11);
