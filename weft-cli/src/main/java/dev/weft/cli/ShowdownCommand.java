@@ -75,7 +75,8 @@ public final class ShowdownCommand implements Callable<Integer> {
    */
   private static final long MIN_HEAP_BYTES_PER_ELEMENT = 3 * (16 + 4);
 
-  private static final long MB = 1024 * 1024;
+  /** Decimal megabytes, as everywhere in weft. */
+  private static final long MB = 1_000_000;
 
   @Spec CommandSpec spec;
 
@@ -180,9 +181,7 @@ public final class ShowdownCommand implements Callable<Integer> {
         choose(FileWorkload.strategies());
     boolean readAll = chosen.stream().anyMatch(s -> s.name().equals("read-all"));
     if (file != null) {
-      if (!Files.isRegularFile(file)) {
-        throw new CommandFailedException("no such file: " + file);
-      }
+      checkReadable(file);
       // read-all holds the decoded text and a String per line: at least twice the file's bytes.
       checkReadAllHeap(readAll, 2 * Files.size(file), "the file's " + mb(Files.size(file)));
       return runFile(chosen, file, "");
@@ -194,6 +193,20 @@ public final class ShowdownCommand implements Callable<Integer> {
         readAll,
         rows * MIN_READ_ALL_BYTES_PER_LINE,
         String.format(Locale.ROOT, "--rows %,d", rows));
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    double needed = GenCommand.Measurements.estimatedBytes(rows, FileWorkload.SEED);
+    long free = GenCommand.Measurements.usableSpace(tmp);
+    if (needed > free) {
+      throw usage(
+          String.format(
+              Locale.ROOT,
+              "--rows %,d generates about %s in %s, which has %s free: lower --rows, or pass a"
+                  + " file with --file",
+              rows,
+              Text.size(needed),
+              tmp,
+              Text.size(free)));
+    }
     Path generated = Files.createTempFile("weft-showdown-", ".txt");
     // Deleted in the finally block; deleteOnExit covers a JVM stopped by Ctrl-C.
     generated.toFile().deleteOnExit();
@@ -201,7 +214,7 @@ public final class ShowdownCommand implements Callable<Integer> {
       try {
         FileWorkload.generate(generated, rows);
       } catch (IOException e) {
-        throw new CommandFailedException("cannot write " + generated + ": " + e.getMessage());
+        throw new CommandFailedException("cannot write " + generated + ": " + Failures.reason(e));
       }
       return runFile(
           chosen,
@@ -258,6 +271,29 @@ public final class ShowdownCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * Refuses, with the reason, a path that is not a readable regular file: the workload reads the
+   * file once per round, which a pipe cannot give.
+   */
+  static void checkReadable(Path file) {
+    String name = Text.escape(file.toString());
+    if (Files.isDirectory(file)) {
+      throw new CommandFailedException(name + " is a directory; --file takes a measurements file");
+    }
+    if (!Files.exists(file)) {
+      throw new CommandFailedException("no such file: " + name);
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new CommandFailedException(
+          name
+              + " is not a regular file (a pipe or a device?): the showdown reads the file once per"
+              + " round, so save it to a file first");
+    }
+    if (!Files.isReadable(file)) {
+      throw new CommandFailedException("cannot read " + name + ": permission denied");
+    }
+  }
+
   private void checkReadAllHeap(boolean readAll, long needed, String what) {
     long max = Runtime.getRuntime().maxMemory();
     if (readAll && needed > max) {
@@ -274,9 +310,8 @@ public final class ShowdownCommand implements Callable<Integer> {
     }
   }
 
-  /** Megabytes as the report counts them, 1 MB = 1,048,576 bytes. */
   private static String mb(long bytes) {
-    return String.format(Locale.ROOT, "%,.1f MB", (double) bytes / MB);
+    return Text.size(bytes);
   }
 
   private boolean given(String option) {

@@ -15,7 +15,10 @@ import java.util.Optional;
  */
 final class ShowdownReport {
   private static final String ROW = "%-17s %10s %10s %13s %9s%n";
-  private static final long MB = 1024 * 1024;
+
+  /** Decimal megabytes, as everywhere in weft. */
+  private static final long MB = 1_000_000;
+
   private static final int WIDTH = 100;
   private final PrintWriter out;
   private final long cpuResolutionNanos;
@@ -121,13 +124,13 @@ final class ShowdownReport {
             "System.gc() before each round, then used heap (MemoryMXBean) sampled every %d ms by a"
                 + " daemon thread; the largest sample minus the used heap right after the GC. It"
                 + " counts garbage not yet collected and can miss a peak shorter than a sample"
-                + " period%s. 1 MB = 1,048,576 bytes.",
+                + " period%s. 1 MB = 1,000,000 bytes.",
             Showdown.SAMPLE_PERIOD.toMillis(),
             g1RegionSize()
                 .map(r ->
                     "; G1 counts young space in whole regions, so figures move in"
                         + " steps of "
-                        + r / MB
+                        + String.format(Locale.ROOT, "%.1f", (double) r / MB)
                         + " MB here")
                 .orElse("")));
     item(

@@ -255,4 +255,49 @@ class ShowdownCommandTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("--workload").contains("cubes").contains("squares, file");
   }
+
+  @Test
+  void aFileThatIsNotUtf8IsExplainedInOneLine(@TempDir Path dir) throws Exception {
+    Path file = Files.write(dir.resolve("x.bin"), new byte[] {'O', ';', (byte) 0xff, '\n'});
+
+    Run run = weft("showdown", "--workload", "file", "--file", file.toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .isEqualTo(
+            "weft showdown: "
+                + file
+                + " is not UTF-8 text: invalid bytes at its start (expected"
+                + " 'station;temperature' lines)"
+                + System.lineSeparator());
+  }
+
+  @Test
+  void aDirectoryIsNotCalledMissing(@TempDir Path dir) {
+    Run run = weft("showdown", "--workload", "file", "--file", dir.toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains(dir + " is a directory").doesNotContain("no such file");
+  }
+
+  @Test
+  void aBadLineIsQuotedEscapedAndShort(@TempDir Path dir) throws Exception {
+    Path file =
+        Files.writeString(dir.resolve("m.txt"), "Oslo;1.0\n" + "\u001b[2J".repeat(40) + "\n");
+
+    Run run = weft("showdown", "--workload", "file", "--file", file.toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .contains(":2 is not a 'station;temperature' line: \\x1b[2J")
+        .endsWith("..." + System.lineSeparator());
+    assertThat(run.err().strip().chars()).noneMatch(c -> c < 0x20);
+  }
+
+  @Test
+  void sizesAreDecimalMegabytesAndSaySo() {
+    Run run = weft("showdown", "--size", "1000", "--rounds", "1", "--only", "sequential");
+
+    assertThat(run.flatOut()).contains("1 MB = 1,000,000 bytes").doesNotContain("1,048,576");
+  }
 }
