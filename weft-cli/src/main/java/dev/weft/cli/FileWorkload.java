@@ -111,7 +111,8 @@ final class FileWorkload {
               Locale.ROOT,
               "%s is not UTF-8 text: invalid bytes %s (expected 'station;temperature' lines)",
               Text.escape(file.toString()),
-              number == 0 ? "at its start" : "after line " + number));
+              number == 0 ? "at its start" : "after line " + number),
+          e);
     }
     return fromSummaries(byStation);
   }

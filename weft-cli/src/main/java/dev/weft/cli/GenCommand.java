@@ -84,7 +84,8 @@ final class GenCommand implements Callable<Integer> {
         // A partial file is not the file asked for; leave none behind.
         deleteQuietly(file);
         throw new CommandFailedException(
-            "cannot write " + name + ": " + Failures.reason(e) + " (the partial file was deleted)");
+            "cannot write " + name + ": " + Failures.reason(e) + " (the partial file was deleted)",
+            e);
       }
       spec.commandLine()
           .getOut()

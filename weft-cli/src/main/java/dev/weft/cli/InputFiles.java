@@ -117,7 +117,7 @@ final class InputFiles implements AutoCloseable {
       }
     } catch (IOException e) {
       throw new CommandFailedException(
-          "cannot copy " + what + " to the temporary file " + tmp + ": " + Failures.reason(e));
+          "cannot copy " + what + " to the temporary file " + tmp + ": " + Failures.reason(e), e);
     }
     return tmp;
   }

@@ -281,8 +281,8 @@ final class ProgressBar implements Progress, AutoCloseable {
   }
 
   /**
-   * One line of the bar, at most {@code columns - 1} characters: writing the last column makes some
-   * terminals wrap at once.
+   * One line of the bar, at most {@code columns - 3} characters: writing the last column makes some
+   * terminals wrap at once, and the terminal echoes Ctrl-C as {@code ^C} after the line.
    *
    * @param done bytes done
    * @param total bytes in all; 0 counts as complete
@@ -292,7 +292,7 @@ final class ProgressBar implements Progress, AutoCloseable {
    * @return the line, without {@code '\r'} or a line end
    */
   static String render(long done, long total, long elapsedNanos, boolean last, int columns) {
-    int room = Math.max(1, columns - 1);
+    int room = Math.max(1, columns - 3);
     // Floor, so that 100% means really all of it.
     int percent = total <= 0 ? 100 : (int) Math.min(100, Math.max(0, done) * 100 / total);
     double bytesPerSecond = elapsedNanos <= 0 ? Double.NaN : done / (elapsedNanos / 1e9);
