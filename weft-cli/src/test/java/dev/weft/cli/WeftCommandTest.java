@@ -47,6 +47,8 @@ class WeftCommandTest {
     assertThat(run.out()).contains("--workload").contains("--rows").contains("--file");
     Squares.strategies().forEach(s -> assertThat(run.out()).contains(s.name()));
     FileWorkload.strategies().forEach(s -> assertThat(run.out()).contains(s.name()));
+    Work.ofRounds(1).strategies().forEach(s -> assertThat(run.out()).contains(s.name()));
+    assertThat(run.out()).contains("--tasks");
   }
 
   @Test
