@@ -70,6 +70,9 @@ final class InputFiles implements AutoCloseable {
           throw new CommandFailedException("cannot read " + name + ": permission denied");
         } else if (Files.isRegularFile(path)) {
           files.add(path);
+        } else if (isEndlessDevice(path)) {
+          throw new CommandFailedException(
+              name + " is a device, not a file or a pipe: its content may never end");
         } else {
           try (InputStream in = Files.newInputStream(path)) {
             files.add(copy(in, name, temporary));
@@ -84,6 +87,25 @@ final class InputFiles implements AutoCloseable {
       if (!ok) {
         delete(temporary);
       }
+    }
+  }
+
+  /** The file-type bits of a Unix mode, and the type of a character device such as /dev/zero. */
+  private static final int S_IFMT = 0170000;
+
+  private static final int S_IFCHR = 0020000;
+
+  /**
+   * Whether {@code path} is a character device other than a terminal: copying /dev/zero or
+   * /dev/urandom would fill the disk. A terminal is allowed (the user ends it with Ctrl-D), and so
+   * is anything whose type the file system does not say.
+   */
+  static boolean isEndlessDevice(Path path) {
+    try {
+      int mode = (Integer) Files.getAttribute(path, "unix:mode");
+      return (mode & S_IFMT) == S_IFCHR && !Terminal.isTerminalDevice(path.toRealPath());
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return false;
     }
   }
 

@@ -106,8 +106,9 @@ final class ShowdownReport {
     if (baselineNanos < 0) {
       return "-";
     }
-    return String.format(
-        Locale.ROOT, "%.0f%%", 100.0 * baselineNanos / Math.max(1, wallNanos) / cores);
+    double percent = 100.0 * baselineNanos / Math.max(1, wallNanos) / cores;
+    // Whole percents would print 0% for the slowest strategies.
+    return String.format(Locale.ROOT, percent < 1 ? "%.2g%%" : "%.0f%%", percent);
   }
 
   /**

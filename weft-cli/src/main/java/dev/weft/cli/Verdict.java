@@ -78,15 +78,23 @@ record Verdict(
       s.append(
           String.format(
               Locale.ROOT,
-              "%s is %s faster than %s, more than %d cores can explain: it does less work per %s"
-                  + " than %s, not just the same work in parallel. %s.",
+              "%s is %s faster than %s, more than %d cores can explain: each %s took about %s on"
+                  + " %s's one core and %s of core time in %s (%d cores x its time / %,d), so %s"
+                  + " did more work per %s or was slowed more (by other load or a cold JIT; the"
+                  + " cpu column tells which).",
               weft,
               ratio(speedUp),
               baseline,
               cores,
               noun,
+              duration(work),
               baseline,
-              capitalize(perItem)));
+              duration((double) cores * weftNanos / Math.max(1, items)),
+              weft,
+              cores,
+              items,
+              baseline,
+              noun));
     } else if (speedUp < 1) {
       s.append(
           String.format(
@@ -127,15 +135,16 @@ record Verdict(
       s.append(
           String.format(
               Locale.ROOT,
-              "%s is %s faster than %s with %d cores, %.0f%% of the ideal %dx: %s, small beside"
-                  + " the work, so parallelism pays here.",
+              "%s is %s faster than %s with %d cores, %.0f%% of the ideal %dx: %s, %s the work:"
+                  + " parallelism pays here.",
               weft,
               ratio(speedUp),
               baseline,
               cores,
               100 * efficiency,
               cores,
-              perItem));
+              perItem,
+              times(cost / work)));
     }
     double share = (double) baselineCpuNanos / Math.max(1, baselineNanos);
     if (baselineCpuNanos >= 0 && baselineNanos >= MIN_JUDGED_NANOS && share < BUSY_SHARE) {
@@ -161,10 +170,6 @@ record Verdict(
               weft));
     }
     return s.toString();
-  }
-
-  private static String capitalize(String s) {
-    return Character.toUpperCase(s.charAt(0)) + s.substring(1);
   }
 
   private static String ratio(double r) {

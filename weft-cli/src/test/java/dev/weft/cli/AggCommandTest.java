@@ -298,4 +298,13 @@ class AggCommandTest {
     assertThat(run.out().lines()).containsExactly(AggCommand.LABEL, "Oslo=1.0/2.0/3.0");
     assertThat(run.err()).startsWith("rows 2, bytes 18, files 2");
   }
+
+  @Test
+  @EnabledOnOs(OS.LINUX)
+  void anEndlessDeviceIsRefusedNotCopiedUntilTheDiskIsFull() {
+    Run run = weft("agg", "/dev/zero");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("/dev/zero is a device, not a file or a pipe");
+  }
 }

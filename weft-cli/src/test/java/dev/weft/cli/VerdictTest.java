@@ -48,7 +48,9 @@ class VerdictTest {
             "verdict: pool-cpu is 1.92x faster than sequential with 2 cores, 96% of the ideal 2x")
         .contains("each task is about 1.0 ms of work")
         .contains("about 40.0 µs of core time per task")
-        .endsWith("so parallelism pays here.");
+        .endsWith(
+            "beyond it ((2 cores x its time - sequential's time) / 1,000), 4% of the work:"
+                + " parallelism pays here.");
   }
 
   @Test
@@ -91,6 +93,9 @@ class VerdictTest {
   void aGainBeyondTheCoresIsSaidToComeFromLessWork() {
     String text = verdict(1_000 * MS, 100 * MS, 1_000, 1_000 * MS);
 
-    assertThat(text).contains("10.00x faster than sequential, more than 2 cores can explain");
+    assertThat(text)
+        .contains("10.00x faster than sequential, more than 2 cores can explain")
+        .contains("each task took about 1.0 ms on sequential's one core and 200.0 µs of core time")
+        .contains("sequential did more work per task or was slowed more");
   }
 }
