@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
       "Print min/mean/max of a value column per key over all the FILEs together, sorted by key:"
           + " a first line '"
           + AggCommand.LABEL
-          + "', then one 'key=min/mean/max' line per key. A summary line goes to stderr (after a"
+          + "' that labels the figures, then one such line per key (Oslo=-3.5/-1.0/1.5). A"
+          + " summary line goes to stderr (after a"
           + " progress bar, for long runs on a terminal).",
       "Columns are numbered from 1. Sizes are in MB (1 MB = 1,000,000 bytes).",
       "FILE '-' reads standard input; standard input and pipes (/dev/stdin, <(...)) are first"
@@ -87,7 +88,7 @@ final class AggCommand implements Callable<Integer> {
       defaultValue = "auto",
       description = {
         "Show a progress bar on stderr: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).",
-        "auto: on a terminal, once the run has lasted a second; always: also when redirected."
+        "auto: when stderr is a terminal, once the run has lasted a second; always: also when redirected."
       })
   ProgressBar.Mode progress;
 
