@@ -88,7 +88,8 @@ final class AggCommand implements Callable<Integer> {
       defaultValue = "auto",
       description = {
         "Show a progress bar on stderr: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).",
-        "auto: when stderr is a terminal, once the run has lasted a second; always: also when redirected."
+        "auto: when stderr is a terminal, once the run has lasted a second; always: also when"
+            + " redirected."
       })
   ProgressBar.Mode progress;
 
