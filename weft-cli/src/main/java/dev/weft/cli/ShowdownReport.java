@@ -149,7 +149,9 @@ final class ShowdownReport {
                 ours.median().wallNanos(),
                 fastest.strategy().name(),
                 fastest.median().wallNanos(),
-                base.median().cpuNanos())
+                base.median().cpuNanos(),
+                ours.median().cpuNanos(),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
             .text();
     item("verdict:", text.substring("verdict: ".length()));
     out.flush();

@@ -23,6 +23,8 @@ import java.util.Locale;
  * @param fastest the fastest strategy's name
  * @param fastestNanos its wall time
  * @param baselineCpuNanos the baseline's process CPU time, or a negative number if unknown
+ * @param weftCpuNanos weft's row's process CPU time, or a negative number if unknown
+ * @param loadAverage the system load average over the last minute, or a negative number if unknown
  */
 record Verdict(
     long items,
@@ -34,7 +36,15 @@ record Verdict(
     long weftNanos,
     String fastest,
     long fastestNanos,
-    long baselineCpuNanos) {
+    long baselineCpuNanos,
+    long weftCpuNanos,
+    double loadAverage) {
+
+  /** A load average above this many times the cores means other processes wanted the cores too. */
+  static final double BUSY_LOAD = 1.5;
+
+  /** Below this share of its cores' time on a CPU, a parallel row left cores unused. */
+  static final double BUSY_CORES = 0.75;
 
   /**
    * Below this share of its wall time on a CPU, the single-threaded baseline was kept waiting by
@@ -95,6 +105,20 @@ record Verdict(
               items,
               baseline,
               noun));
+    } else if (speedUp < 1 && busy() != null && weftStarved()) {
+      // The usual advice (tasks too small) would be wrong when the cores were not weft's to use.
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "%s is %s slower than %s: %s. But the machine was busy (%s), so much of that cost is"
+                  + " time other processes took: run again on an idle machine before drawing a"
+                  + " conclusion.",
+              weft,
+              ratio(1 / speedUp),
+              baseline,
+              perItem,
+              busy()));
+      return s.toString();
     } else if (speedUp < 1) {
       s.append(
           String.format(
@@ -146,16 +170,24 @@ record Verdict(
               perItem,
               times(cost / work)));
     }
-    double share = (double) baselineCpuNanos / Math.max(1, baselineNanos);
-    if (baselineCpuNanos >= 0 && baselineNanos >= MIN_JUDGED_NANOS && share < BUSY_SHARE) {
+    String busy = busy();
+    if (busy != null && cost > 0) {
       s.append(
           String.format(
               Locale.ROOT,
-              " Caution: %s, on one thread, was on a CPU for only %.0f%% of its wall time, so"
-                  + " other processes were taking the cores; every figure here is distorted by"
-                  + " them, and the cost above includes their share. Run again on an idle machine.",
-              baseline,
-              100 * share));
+              " Caution: the machine was busy (%s); every figure here is distorted by other"
+                  + " processes, and the cost above includes their share. Run again on an idle"
+                  + " machine.",
+              busy));
+    } else if (weftStarved()) {
+      s.append(
+          String.format(
+              Locale.ROOT,
+              " %s kept only %.1f of the %d cores busy on average: its threads waited the rest of"
+                  + " the time.",
+              weft,
+              weftCores(),
+              cores));
     }
     if (cores == 1) {
       s.append(" With one core no strategy can run anything in parallel.");
@@ -170,6 +202,47 @@ record Verdict(
               weft));
     }
     return s.toString();
+  }
+
+  /** Whether weft's row, long enough to judge, kept fewer cores busy than it had. */
+  private boolean weftStarved() {
+    return weftCpuNanos >= 0 && weftNanos >= MIN_JUDGED_NANOS && weftCores() < BUSY_CORES * cores;
+  }
+
+  /** How many cores weft's row kept busy on average. */
+  private double weftCores() {
+    return (double) weftCpuNanos / Math.max(1, weftNanos);
+  }
+
+  /** Why the figures were distorted by other processes, or null if nothing says they were. */
+  String busy() {
+    StringBuilder why = new StringBuilder();
+    if (loadAverage > BUSY_LOAD * cores) {
+      why.append(String.format(Locale.ROOT, "load average %.1f on %d cores", loadAverage, cores));
+    }
+    double share = (double) baselineCpuNanos / Math.max(1, baselineNanos);
+    if (baselineCpuNanos >= 0 && baselineNanos >= MIN_JUDGED_NANOS && share < BUSY_SHARE) {
+      why.append(why.isEmpty() ? "" : "; ")
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "%s, on one thread, was on a CPU for only %.0f%% of its wall time",
+                  baseline,
+                  100 * share));
+    }
+    if (why.isEmpty()) {
+      return null;
+    }
+    if (weftStarved()) {
+      why.append(
+          String.format(
+              Locale.ROOT,
+              "; %s got only %.1f of the %d cores on average",
+              weft,
+              weftCores(),
+              cores));
+    }
+    return why.toString();
   }
 
   private static String ratio(double r) {

@@ -19,7 +19,9 @@ class VerdictTest {
             weftNanos,
             "pool-cpu",
             weftNanos,
-            seqCpu)
+            seqCpu,
+            2 * weftNanos,
+            0.5)
         .text();
   }
 
@@ -57,7 +59,9 @@ class VerdictTest {
   void aBusyMachineIsNamedAsTheCause() {
     String text = verdict(2_000 * MS, 1_600 * MS, 1_000, 1_100 * MS);
 
-    assertThat(text).contains("Caution: sequential, on one thread, was on a CPU for only 55%");
+    assertThat(text)
+        .contains(
+            "Caution: the machine was busy (sequential, on one thread, was on a CPU for only 55%");
   }
 
   @Test
@@ -83,6 +87,8 @@ class VerdictTest {
                 800 * MS,
                 "parallel-stream",
                 600 * MS,
+                -1,
+                -1,
                 -1)
             .text();
 
@@ -97,5 +103,77 @@ class VerdictTest {
         .contains("10.00x faster than sequential, more than 2 cores can explain")
         .contains("each task took about 1.0 ms on sequential's one core and 200.0 µs of core time")
         .contains("sequential did more work per task or was slowed more");
+  }
+
+  @Test
+  void onABusyMachineSlowMillisecondTasksAreNotBlamedOnTheirSize() {
+    // As measured with other builds running: 1,000 tasks of 1.1 ms, pool-cpu on 0.9 of 2 cores.
+    String text =
+        new Verdict(
+                1_000,
+                "task",
+                2,
+                "sequential",
+                1_120 * MS,
+                "pool-cpu",
+                1_316 * MS,
+                "sequential",
+                1_120 * MS,
+                1_090 * MS,
+                1_240 * MS,
+                6.9)
+            .text();
+
+    assertThat(text)
+        .startsWith("verdict: pool-cpu is 1.18x slower than sequential")
+        .contains("But the machine was busy (load average 6.9 on 2 cores; pool-cpu got only 0.9 of")
+        .contains("run again on an idle machine")
+        .doesNotContain("cannot pay")
+        .doesNotContain("primitive kernel");
+  }
+
+  @Test
+  void aParallelRowThatLeftCoresIdleOnAnIdleMachineSaysSo() {
+    String text =
+        new Verdict(
+                1_000,
+                "task",
+                2,
+                "sequential",
+                1_000 * MS,
+                "pool-cpu",
+                900 * MS,
+                "pool-cpu",
+                900 * MS,
+                1_000 * MS,
+                950 * MS,
+                0.3)
+            .text();
+
+    assertThat(text).contains("pool-cpu kept only 1.1 of the 2 cores busy on average");
+  }
+
+  @Test
+  void tinyTasksOnABusyMachineStillGetTheAdviceWithACaution() {
+    // Rounds too short to judge the CPU share: the cost per task is still the story.
+    String text =
+        new Verdict(
+                1_000_000,
+                "integer",
+                2,
+                "sequential",
+                10 * MS,
+                "pool-cpu",
+                20 * MS,
+                "sequential",
+                10 * MS,
+                10 * MS,
+                40 * MS,
+                7.0)
+            .text();
+
+    assertThat(text)
+        .contains("Parallelism cannot pay here")
+        .contains("Caution: the machine was busy (load average 7.0 on 2 cores)");
   }
 }
