@@ -13,6 +13,12 @@ import java.util.Locale;
  * as cost, which is what a user pays for, and needs no CPU clock (whose 10 ms steps are coarse
  * beside short rounds).
  *
+ * <p>Other processes distort every figure, and a parallel row that was denied its cores looks like
+ * one whose tasks are too small. When the load average exceeds {@link #BUSY_LOAD} times the cores,
+ * or the single-threaded baseline was off the CPU for a fifth of its time, the verdict says so; and
+ * when weft's row then also got fewer than {@link #BUSY_CORES} of its cores, it does not blame the
+ * task size at all.
+ *
  * @param items how many items the workload has (tasks, integers, lines)
  * @param noun what one item is called, singular
  * @param cores the cores the JVM may use
