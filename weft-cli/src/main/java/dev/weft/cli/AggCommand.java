@@ -6,37 +6,57 @@ import dev.weft.io.FoldResult;
 import dev.weft.io.MalformedRecordException;
 import dev.weft.io.Records;
 import dev.weft.io.Stats;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code weft agg}: min/mean/max of a numeric column per key over a file (or a directory of files)
- * larger than memory, with weft-io's chunked parallel fold.
+ * {@code weft agg}: min/mean/max of a numeric column per key over files (or directories of files)
+ * larger than memory, with weft-io's chunked parallel fold; all the files together make one
+ * aggregate.
  */
 @Command(
     name = "agg",
     mixinStandardHelpOptions = true,
     description = {
-      "Print min/mean/max of a value column per key, sorted by key, and a summary line on stderr"
-          + " (after a progress bar, for long runs on a terminal).",
-      "Columns are numbered from 1."
+      "Print min/mean/max of a value column per key over all the FILEs together, sorted by key:"
+          + " a first line '"
+          + AggCommand.LABEL
+          + "' that labels the figures, then one such line per key (Oslo=-3.5/-1.0/1.5). A"
+          + " summary line goes to stderr (after a"
+          + " progress bar, for long runs on a terminal).",
+      "Columns are numbered from 1. Sizes are in MB (1 MB = 1,000,000 bytes).",
+      "FILE '-' reads standard input; standard input and pipes (/dev/stdin, <(...)) are first"
+          + " copied to a temporary file in the system's temp directory, deleted afterwards, since"
+          + " the file is read in parallel chunks."
     })
 final class AggCommand implements Callable<Integer> {
+  /** The first line of the output, which says what the figures are. */
+  static final String LABEL = "key=min/mean/max";
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "A file or a directory of files.")
-  Path file;
+  /** Standard input, replaced by tests. */
+  Supplier<InputStream> stdin = () -> System.in;
+
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "FILE",
+      description = "Files, directories of files, or '-' for standard input.")
+  List<String> files;
 
   @Option(names = "--key", defaultValue = "1", description = "The key column (default 1).")
   int key;
@@ -68,22 +88,37 @@ final class AggCommand implements Callable<Integer> {
       defaultValue = "auto",
       description = {
         "Show a progress bar on stderr: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).",
-        "auto: on a terminal, once the run has lasted a second; always: also when redirected."
+        "auto: when stderr is a terminal, once the run has lasted a second; always: also when"
+            + " redirected."
       })
   ProgressBar.Mode progress;
 
   @Override
   public Integer call() throws InterruptedException {
-    if (key < 1 || value < 1) {
-      throw new CommandFailedException("--key and --value are column numbers from 1");
+    if (key < 1) {
+      throw new ParameterException(spec.commandLine(), "--key must be 1 or more, was " + key);
     }
-    if (!Files.exists(file)) {
-      throw new CommandFailedException("no such file: " + file);
+    if (value < 1) {
+      throw new ParameterException(spec.commandLine(), "--value must be 1 or more, was " + value);
     }
+    if (files.contains(InputFiles.STDIN) && Terminal.isTerminal(0) && stdin.get() == System.in) {
+      spec.commandLine().getErr().println("weft agg: reading standard input; end it with Ctrl-D");
+      spec.commandLine().getErr().flush();
+    }
+    try (InputFiles inputs = InputFiles.open(files, stdin)) {
+      return aggregate(inputs.files());
+    }
+  }
+
+  private int aggregate(List<Path> paths) throws InterruptedException {
     Records records;
     try {
       records =
-          Records.csv(file).delimiter(delimiter).header(header).fieldCount(-1).chunkSize(chunkSize);
+          Records.csv(paths)
+              .delimiter(delimiter)
+              .header(header)
+              .fieldCount(-1)
+              .chunkSize(chunkSize);
     } catch (IllegalArgumentException e) {
       throw new CommandFailedException(e.getMessage());
     }
@@ -96,19 +131,21 @@ final class AggCommand implements Callable<Integer> {
     FoldResult<SortedMap<String, Stats>> r;
     long peak;
     // The bar is closed last, so that an error message after a failed run starts on its own line.
-    try (ProgressBar bar =
-            ProgressBar.start(progress, ProgressBar.stderrIsTerminal(), err, System::nanoTime);
+    try (ProgressBar bar = ProgressBar.onStderr(progress, err);
         HeapSampler heap = HeapSampler.start(Duration.ofMillis(20));
         Pool pool = Pool.cpu()) {
       r = records.onProgress(bar).statsBy(pool, key - 1, value - 1);
       peak = heap.stop();
       bar.finish();
     } catch (MalformedRecordException e) {
-      throw new CommandFailedException(e.getMessage() + " (use --skip-bad to skip such rows)");
+      throw new CommandFailedException(
+          Failures.malformed(e, "--key", key, "--value", value)
+              + " (use --skip-bad to skip such rows)");
     } catch (UncheckedIOException e) {
-      throw new CommandFailedException(e.getCause().getMessage());
+      throw new CommandFailedException(Failures.describe(e));
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    out.println(LABEL);
     for (Map.Entry<String, Stats> e : r.value().entrySet()) {
       Stats s = e.getValue();
       out.printf(Locale.ROOT, "%s=%.1f/%.1f/%.1f%n", e.getKey(), s.min(), s.mean(), s.max());
@@ -117,17 +154,23 @@ final class AggCommand implements Callable<Integer> {
     if (r.skipped() > 0) {
       err.printf(Locale.ROOT, "skipped %d malformed rows, the first:%n", r.skipped());
       for (BadRecord b : r.badRecords()) {
-        err.println("  " + b.describe());
+        err.println(
+            "  "
+                + Failures.describe(
+                    b, Failures.reason(b.reason(), "--key", key, "--value", value)));
       }
     }
     err.printf(
         Locale.ROOT,
-        "rows %d, bytes %d, %.3f s, %.1f MB/s, peak heap %d MiB%n",
+        "rows %d, bytes %d%s, files %d, keys %d, %.3f s, %.1f MB/s, peak heap %d MB%n",
         r.records(),
         r.bytes(),
+        r.bytes() < 1e6 ? "" : " (" + Text.size(r.bytes()) + ")",
+        paths.size(),
+        r.value().size(),
         seconds,
         r.bytes() / 1e6 / Math.max(seconds, 1e-9),
-        peak >> 20);
+        Math.round(peak / 1e6));
     err.flush();
     return 0;
   }

@@ -15,4 +15,14 @@ public final class CommandFailedException extends RuntimeException {
   public CommandFailedException(String message) {
     super(message);
   }
+
+  /**
+   * A failure with a message for the user and the exception behind it, which {@code --debug} shows.
+   *
+   * @param message what went wrong, as one line
+   * @param cause what was thrown where it was noticed
+   */
+  public CommandFailedException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -5,6 +5,7 @@ import dev.weft.io.Records;
 import dev.weft.io.Stats;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,8 +77,8 @@ final class FileWorkload {
    */
   static SortedMap<String, StationStats> reference(Path file) throws IOException {
     Map<String, DoubleSummaryStatistics> byStation = new HashMap<>();
+    long number = 0;
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      long number = 0;
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         number++;
         if (line.isEmpty()) {
@@ -95,14 +96,23 @@ final class FileWorkload {
               String.format(
                   Locale.ROOT,
                   "%s:%d is not a 'station;temperature' line: %s",
-                  file,
+                  Text.escape(file.toString()),
                   number,
-                  line.length() > 80 ? line.substring(0, 80) + "..." : line));
+                  Text.excerpt(line, Text.EXCERPT)));
         }
         byStation
             .computeIfAbsent(line.substring(0, semicolon), k -> new DoubleSummaryStatistics())
             .accept(value);
       }
+    } catch (CharacterCodingException e) {
+      // The reader decodes ahead of the line it returns: only the lines before are known good.
+      throw new CommandFailedException(
+          String.format(
+              Locale.ROOT,
+              "%s is not UTF-8 text: invalid bytes %s (expected 'station;temperature' lines)",
+              Text.escape(file.toString()),
+              number == 0 ? "at its start" : "after line " + number),
+          e);
     }
     return fromSummaries(byStation);
   }

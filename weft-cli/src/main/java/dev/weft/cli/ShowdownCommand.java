@@ -5,11 +5,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -22,14 +25,16 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code weft showdown}: runs one workload with each of its strategies and prints one row per
- * strategy: wall time, CPU time, peak heap and speed-up over the first. Every strategy's result is
- * checked against a reference answer.
+ * {@code weft showdown}: runs workloads with each of their strategies and prints a table per
+ * workload, one row per strategy: wall time, CPU time, peak heap, speed-up over the first and
+ * efficiency, then a verdict that says what the rows mean. Every strategy's result is checked
+ * against a reference answer.
  *
  * <p>Workloads: {@code squares} squares a million integers (a plain loop, weft's pools, a thread
- * per task, a parallel stream); {@code file} computes min/mean/max per station over a measurements
- * file (read it all, a parallel stream of lines, weft-io's chunks), generated into a temp file
- * unless {@code --file} names one.
+ * per task, a parallel stream), where no parallel strategy can pay; {@code work} runs a thousand
+ * tasks of about a millisecond each, where parallelism pays; {@code file} computes min/mean/max per
+ * station over a measurements file (read it all, a parallel stream of lines, weft-io's chunks),
+ * generated into a temp file unless {@code --file} names one. The default runs squares and work.
  */
 @Command(
     name = "showdown",
@@ -37,15 +42,20 @@ import picocli.CommandLine.TypeConversionException;
     versionProvider = WeftCommand.Version.class,
     sortOptions = false,
     description = {
-      "Run a workload with each strategy and compare wall time, CPU time, peak heap and speed-up"
-          + " over the first strategy.",
-      "squares: square N boxed integers. file: min/mean/max per station of a 'station;temperature'"
-          + " file, generated (fixed seed, deleted afterwards) unless --file names one.",
+      "Run workloads with each strategy and compare wall time, CPU time, peak heap, speed-up"
+          + " over the first strategy and efficiency (speed-up / cores); a verdict under each"
+          + " table says whether parallelism paid, and why.",
+      "squares: square N boxed integers (tasks far smaller than any scheduler's cost per task)."
+          + " work: N tasks of about 1 ms of CPU each (calibrated at start-up), where parallelism"
+          + " pays. file: min/mean/max per station of a 'station;temperature' file, generated"
+          + " (fixed seed, deleted afterwards) unless --file names one.",
       "Each row is the strategy's median round; every result is checked against a reference."
+          + " Sizes are in MB (1 MB = 1,000,000 bytes)."
     },
     footer = {
       "",
       "Strategies, squares: sequential, pool-cpu, thread-per-task, pool-io, parallel-stream.",
+      "Strategies, work: sequential, parallel-stream, pool-cpu, fixed-pool.",
       "Strategies, file: read-all, parallel-stream, weft-chunked.",
       "Large sizes need heap; ./weft passes WEFT_JAVA_OPTS to the JVM, e.g. WEFT_JAVA_OPTS=-Xmx8g."
     })
@@ -61,13 +71,17 @@ public final class ShowdownCommand implements Callable<Integer> {
    */
   private static final long MIN_READ_ALL_BYTES_PER_LINE = 24 + 32 + 4;
 
-  /** {@code --workload}'s values. */
+  /** {@code --workload}'s values, in the order a run shows them. */
   enum Workload {
-    /** Square boxed integers. */
+    /** Square boxed integers: tasks far smaller than any scheduler's cost per task. */
     squares,
+    /** Tasks of about a millisecond of CPU each: the size at which parallelism pays. */
+    work,
     /** Min/mean/max per station over a file. */
     file
   }
+
+  static final long MAX_TASKS = 1_000_000;
 
   /**
    * A lower bound on heap per element: the boxed input, the reference answer's boxed Long and the
@@ -75,16 +89,27 @@ public final class ShowdownCommand implements Callable<Integer> {
    */
   private static final long MIN_HEAP_BYTES_PER_ELEMENT = 3 * (16 + 4);
 
-  private static final long MB = 1024 * 1024;
+  /** Decimal megabytes, as everywhere in weft. */
+  private static final long MB = 1_000_000;
 
   @Spec CommandSpec spec;
 
   @Option(
       names = "--workload",
       paramLabel = "WORKLOAD",
-      description = "What to compute: ${COMPLETION-CANDIDATES}.",
+      split = ",",
+      description =
+          "What to compute, one table each (comma-separated): ${COMPLETION-CANDIDATES}. Default:"
+              + " squares,work.")
+  List<Workload> workloads = List.of(Workload.squares, Workload.work);
+
+  @Option(
+      names = "--tasks",
+      paramLabel = "N",
+      converter = CountConverter.class,
+      description = "work: how many tasks of about 1 ms of CPU each, 1..1,000,000.",
       showDefaultValue = Visibility.ALWAYS)
-  Workload workload = Workload.squares;
+  long tasks = 1_000;
 
   @Option(
       names = "--size",
@@ -133,20 +158,84 @@ public final class ShowdownCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     validateRounds();
-    return switch (workload) {
-      case squares -> runSquares();
-      case file -> runFile();
-    };
-  }
-
-  private int runSquares() throws Exception {
-    for (String option : List.of("--rows", "--file")) {
-      if (given(option)) {
-        throw usage(option + " belongs to --workload file; squares takes --size");
+    Set<Workload> chosen = EnumSet.copyOf(workloads);
+    checkOptionsBelong(chosen);
+    checkOnly(chosen);
+    if (chosen.contains(Workload.squares)) {
+      validateSize();
+    }
+    if (chosen.contains(Workload.work) && (tasks < 1 || tasks > MAX_TASKS)) {
+      throw usage(String.format(Locale.ROOT, "--tasks must be 1..%,d, was %,d", MAX_TASKS, tasks));
+    }
+    if (chosen.contains(Workload.file)) {
+      validateFile();
+    }
+    boolean first = true;
+    for (Workload w : chosen) {
+      if (!first) {
+        spec.commandLine().getOut().println();
+      }
+      first = false;
+      switch (w) {
+        case squares -> runSquares();
+        case work -> runWork();
+        case file -> runFile();
       }
     }
-    validateSize();
+    return 0;
+  }
+
+  /** Refuses an option that no chosen workload takes, naming the workload that does. */
+  private void checkOptionsBelong(Set<Workload> chosen) {
+    Map<String, Workload> owners =
+        Map.of(
+            "--size", Workload.squares,
+            "--tasks", Workload.work,
+            "--rows", Workload.file,
+            "--file", Workload.file);
+    for (Map.Entry<String, Workload> e : new TreeMap<>(owners).entrySet()) {
+      if (given(e.getKey()) && !chosen.contains(e.getValue())) {
+        throw usage(
+            e.getKey()
+                + " belongs to --workload "
+                + e.getValue()
+                + ", which was not chosen (--workload "
+                + chosen.stream().map(Enum::name).collect(Collectors.joining(","))
+                + ")");
+      }
+    }
+    if (given("--rows") && file != null) {
+      throw usage(
+          "--rows and --file exclude each other: --rows generates a file, --file names one");
+    }
+  }
+
+  /** Refuses names in --only that no chosen workload has. */
+  private void checkOnly(Set<Workload> chosen) {
+    Set<String> valid = new LinkedHashSet<>();
+    for (Workload w : chosen) {
+      switch (w) {
+        case squares -> Squares.strategies().forEach(s -> valid.add(s.name()));
+        case work -> Work.ofRounds(1).strategies().forEach(s -> valid.add(s.name()));
+        case file -> FileWorkload.strategies().forEach(s -> valid.add(s.name()));
+      }
+    }
+    List<String> unknown =
+        only.stream().map(String::strip).distinct().filter(n -> !valid.contains(n)).toList();
+    if (!unknown.isEmpty()) {
+      throw usage(
+          "unknown strategy "
+              + unknown.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "))
+              + " in --only; valid names: "
+              + String.join(", ", valid));
+    }
+  }
+
+  private void runSquares() throws Exception {
     List<Strategy<List<Integer>, List<Long>>> chosen = choose(Squares.strategies());
+    if (chosen.isEmpty()) {
+      return;
+    }
 
     List<Integer> inputs = Squares.inputs((int) size);
     Showdown<List<Integer>, List<Long>> showdown =
@@ -164,28 +253,51 @@ public final class ShowdownCommand implements Callable<Integer> {
     for (Strategy<List<Integer>, List<Long>> strategy : chosen) {
       report.row(showdown.run(strategy));
     }
+    report.verdict("pool-cpu", size, "integer");
     report.footer();
-    return 0;
   }
 
-  private int runFile() throws Exception {
-    if (given("--size")) {
-      throw usage("--size belongs to --workload squares; file takes --rows or --file");
+  private void runWork() throws Exception {
+    List<Strategy<List<Integer>, List<Long>>> chosen = choose(Work.ofRounds(1).strategies());
+    if (chosen.isEmpty()) {
+      return;
     }
-    if (given("--rows") && file != null) {
-      throw usage(
-          "--rows and --file exclude each other: --rows generates a file, --file names one");
+    Work work = Work.calibrate();
+    chosen = choose(work.strategies());
+    List<Integer> inputs = Work.inputs((int) tasks);
+    Showdown<List<Integer>, List<Long>> showdown =
+        new Showdown<>(inputs, work.reference(inputs), warmup, rounds);
+    ShowdownReport report =
+        new ShowdownReport(
+            spec.commandLine().getOut(),
+            showdown.cpuTimeResolution(),
+            "sequential",
+            "every round's result, warm-up rounds included, equalled the plain loop's.");
+    report.header(
+        String.format(
+            Locale.ROOT,
+            "%,d tasks of about 1 ms of CPU each (%,d rounds of a 64-bit mix, calibrated on this"
+                + " machine at start-up)",
+            tasks,
+            work.rounds()),
+        rounds,
+        warmup);
+    for (Strategy<List<Integer>, List<Long>> strategy : chosen) {
+      report.row(showdown.run(strategy));
     }
-    List<Strategy<Path, SortedMap<String, FileWorkload.StationStats>>> chosen =
-        choose(FileWorkload.strategies());
-    boolean readAll = chosen.stream().anyMatch(s -> s.name().equals("read-all"));
+    report.verdict("pool-cpu", tasks, "task");
+    report.footer();
+  }
+
+  /** Checks the file workload's options before any workload runs, so a mistake costs no wait. */
+  private void validateFile() throws IOException {
+    boolean readAll =
+        choose(FileWorkload.strategies()).stream().anyMatch(s -> s.name().equals("read-all"));
     if (file != null) {
-      if (!Files.isRegularFile(file)) {
-        throw new CommandFailedException("no such file: " + file);
-      }
+      checkReadable(file);
       // read-all holds the decoded text and a String per line: at least twice the file's bytes.
       checkReadAllHeap(readAll, 2 * Files.size(file), "the file's " + mb(Files.size(file)));
-      return runFile(chosen, file, "");
+      return;
     }
     if (rows < 1 || rows > MAX_ROWS) {
       throw usage(String.format(Locale.ROOT, "--rows must be 1..%,d, was %,d", MAX_ROWS, rows));
@@ -194,6 +306,32 @@ public final class ShowdownCommand implements Callable<Integer> {
         readAll,
         rows * MIN_READ_ALL_BYTES_PER_LINE,
         String.format(Locale.ROOT, "--rows %,d", rows));
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    double needed = GenCommand.Measurements.estimatedBytes(rows, FileWorkload.SEED);
+    long free = GenCommand.Measurements.usableSpace(tmp);
+    if (needed > free) {
+      throw usage(
+          String.format(
+              Locale.ROOT,
+              "--rows %,d generates about %s in %s, which has %s free: lower --rows, or pass a"
+                  + " file with --file",
+              rows,
+              Text.size(needed),
+              tmp,
+              Text.size(free)));
+    }
+  }
+
+  private void runFile() throws Exception {
+    List<Strategy<Path, SortedMap<String, FileWorkload.StationStats>>> chosen =
+        choose(FileWorkload.strategies());
+    if (chosen.isEmpty()) {
+      return;
+    }
+    if (file != null) {
+      runFile(chosen, file, "");
+      return;
+    }
     Path generated = Files.createTempFile("weft-showdown-", ".txt");
     // Deleted in the finally block; deleteOnExit covers a JVM stopped by Ctrl-C.
     generated.toFile().deleteOnExit();
@@ -201,9 +339,9 @@ public final class ShowdownCommand implements Callable<Integer> {
       try {
         FileWorkload.generate(generated, rows);
       } catch (IOException e) {
-        throw new CommandFailedException("cannot write " + generated + ": " + e.getMessage());
+        throw new CommandFailedException("cannot write " + generated + ": " + Failures.reason(e));
       }
-      return runFile(
+      runFile(
           chosen,
           generated,
           String.format(
@@ -215,7 +353,7 @@ public final class ShowdownCommand implements Callable<Integer> {
     }
   }
 
-  private int runFile(
+  private void runFile(
       List<Strategy<Path, SortedMap<String, FileWorkload.StationStats>>> chosen,
       Path path,
       String origin)
@@ -251,11 +389,35 @@ public final class ShowdownCommand implements Callable<Integer> {
       try {
         report.row(showdown.run(strategy));
       } catch (MalformedRecordException e) {
-        throw new CommandFailedException("strategy " + strategy.name() + ": " + e.getMessage());
+        throw new CommandFailedException(
+            "strategy " + strategy.name() + ": " + Failures.malformed(e, null, 0, null, 0));
       }
     }
+    report.verdict("weft-chunked", lines, "line");
     report.footer();
-    return 0;
+  }
+
+  /**
+   * Refuses, with the reason, a path that is not a readable regular file: the workload reads the
+   * file once per round, which a pipe cannot give.
+   */
+  static void checkReadable(Path file) {
+    String name = Text.escape(file.toString());
+    if (Files.isDirectory(file)) {
+      throw new CommandFailedException(name + " is a directory; --file takes a measurements file");
+    }
+    if (!Files.exists(file)) {
+      throw new CommandFailedException("no such file: " + name);
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new CommandFailedException(
+          name
+              + " is not a regular file (a pipe or a device?): the showdown reads the file once per"
+              + " round, so save it to a file first");
+    }
+    if (!Files.isReadable(file)) {
+      throw new CommandFailedException("cannot read " + name + ": permission denied");
+    }
   }
 
   private void checkReadAllHeap(boolean readAll, long needed, String what) {
@@ -274,9 +436,8 @@ public final class ShowdownCommand implements Callable<Integer> {
     }
   }
 
-  /** Megabytes as the report counts them, 1 MB = 1,048,576 bytes. */
   private static String mb(long bytes) {
-    return String.format(Locale.ROOT, "%,.1f MB", (double) bytes / MB);
+    return Text.size(bytes);
   }
 
   private boolean given(String option) {
@@ -290,15 +451,6 @@ public final class ShowdownCommand implements Callable<Integer> {
     Set<String> wanted = new LinkedHashSet<>();
     for (String name : only) {
       wanted.add(name.strip());
-    }
-    List<String> valid = all.stream().map(Strategy::name).toList();
-    List<String> unknown = wanted.stream().filter(n -> !valid.contains(n)).toList();
-    if (!unknown.isEmpty()) {
-      throw usage(
-          "unknown strategy "
-              + unknown.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "))
-              + " in --only; valid names: "
-              + String.join(", ", valid));
     }
     List<Strategy<I, R>> chosen = new ArrayList<>();
     for (Strategy<I, R> strategy : all) {

@@ -14,14 +14,19 @@ import java.util.Optional;
  * <p>Not thread-safe; one report per run.
  */
 final class ShowdownReport {
-  private static final String ROW = "%-17s %10s %10s %13s %9s%n";
-  private static final long MB = 1024 * 1024;
+  private static final String ROW = "%-17s %10s %10s %13s %9s %11s%n";
+
+  /** Decimal megabytes, as everywhere in weft. */
+  private static final long MB = 1_000_000;
+
   private static final int WIDTH = 100;
   private final PrintWriter out;
   private final long cpuResolutionNanos;
   private final String baseline;
   private final String checked;
   private final List<Strategy<?, ?>> shown = new ArrayList<>();
+  private final List<Showdown.Result> results = new ArrayList<>();
+  private final int cores = Runtime.getRuntime().availableProcessors();
   private long baselineNanos = -1;
 
   /**
@@ -64,7 +69,15 @@ final class ShowdownReport {
         rounds == 1 ? "" : "s",
         warmup,
         warmup == 1 ? "" : "s");
-    out.printf(Locale.ROOT, ROW, "strategy", "wall ms", "cpu ms", "peak heap MB", "speed-up");
+    out.printf(
+        Locale.ROOT,
+        ROW,
+        "strategy",
+        "wall ms",
+        "cpu ms",
+        "peak heap MB",
+        "speed-up",
+        "efficiency");
     out.flush();
   }
 
@@ -74,6 +87,7 @@ final class ShowdownReport {
       baselineNanos = m.wallNanos();
     }
     shown.add(result.strategy());
+    results.add(result);
     out.printf(
         Locale.ROOT,
         ROW,
@@ -83,8 +97,68 @@ final class ShowdownReport {
             ? "n/a"
             : millis(m.cpuNanos(), cpuResolutionNanos >= 1_000_000 ? 0 : 1),
         String.format(Locale.ROOT, "%.1f", (double) m.peakHeapBytes() / MB),
-        speedUp(m.wallNanos()));
+        speedUp(m.wallNanos()),
+        efficiency(m.wallNanos()));
     out.flush();
+  }
+
+  private String efficiency(long wallNanos) {
+    if (baselineNanos < 0) {
+      return "-";
+    }
+    double percent = 100.0 * baselineNanos / Math.max(1, wallNanos) / cores;
+    // Whole percents would print 0% for the slowest strategies.
+    return String.format(Locale.ROOT, percent < 1 ? "%.2g%%" : "%.0f%%", percent);
+  }
+
+  /**
+   * Prints the verdict under the table: what the rows mean for weft's strategy against the baseline
+   * (see {@link Verdict}), or how to get one if either was left out.
+   *
+   * @param weft the name of weft's strategy in this workload
+   * @param items how many items the workload has
+   * @param noun what an item is called, singular
+   */
+  void verdict(String weft, long items, String noun) {
+    Showdown.Result base = find(baseline);
+    Showdown.Result ours = find(weft);
+    out.println();
+    if (base == null || ours == null) {
+      item(
+          "verdict:",
+          "run both "
+              + baseline
+              + " and "
+              + weft
+              + " (see --only) for a verdict on this workload.");
+      out.flush();
+      return;
+    }
+    Showdown.Result fastest =
+        results.stream()
+            .min(java.util.Comparator.comparingLong(r -> r.median().wallNanos()))
+            .orElseThrow();
+    String text =
+        new Verdict(
+                items,
+                noun,
+                cores,
+                baseline,
+                base.median().wallNanos(),
+                weft,
+                ours.median().wallNanos(),
+                fastest.strategy().name(),
+                fastest.median().wallNanos(),
+                base.median().cpuNanos(),
+                ours.median().cpuNanos(),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
+            .text();
+    item("verdict:", text.substring("verdict: ".length()));
+    out.flush();
+  }
+
+  private Showdown.Result find(String name) {
+    return results.stream().filter(r -> r.strategy().name().equals(name)).findFirst().orElse(null);
   }
 
   private String speedUp(long wallNanos) {
@@ -121,13 +195,13 @@ final class ShowdownReport {
             "System.gc() before each round, then used heap (MemoryMXBean) sampled every %d ms by a"
                 + " daemon thread; the largest sample minus the used heap right after the GC. It"
                 + " counts garbage not yet collected and can miss a peak shorter than a sample"
-                + " period%s. 1 MB = 1,048,576 bytes.",
+                + " period%s. 1 MB = 1,000,000 bytes.",
             Showdown.SAMPLE_PERIOD.toMillis(),
             g1RegionSize()
                 .map(r ->
                     "; G1 counts young space in whole regions, so figures move in"
                         + " steps of "
-                        + r / MB
+                        + String.format(Locale.ROOT, "%.1f", (double) r / MB)
                         + " MB here")
                 .orElse("")));
     item(
@@ -139,6 +213,14 @@ final class ShowdownReport {
                 ? " (not shown: " + baseline + " was not run; add it to --only)"
                 : "")
             + ".");
+    item(
+        "efficiency",
+        String.format(
+            Locale.ROOT,
+            "the speed-up divided by the cores (%d here): 100%% means every core did the %s"
+                + " row's work with nothing lost.",
+            cores,
+            baseline));
     item("checked", checked);
     out.flush();
   }
@@ -157,8 +239,8 @@ final class ShowdownReport {
 
   /** Prints {@code text} after a label, wrapped with a hanging indent so the labels line up. */
   private void item(String label, String text) {
-    String indent = " ".repeat(12);
-    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-9s ", label));
+    String indent = " ".repeat(13);
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-10s ", label));
     for (String word : text.split(" ")) {
       if (line.length() + 1 + word.length() > WIDTH && line.length() > indent.length()) {
         out.println(line.toString().stripTrailing());

@@ -50,6 +50,8 @@ final class Squares {
               Pool pool = Pool.cpu();
               return Strategy.Run.of(in -> pool.map(Squares::square, in), pool::close);
             }),
+        // The primitive-kernel row (weft-core's pool.forRange over an int range into a long[])
+        // belongs here, after pool-cpu: the way to go parallel when each task is this small.
         new Strategy<>(
             "thread-per-task",
             "Executors.newVirtualThreadPerTaskExecutor(): one submit and one Future per element",

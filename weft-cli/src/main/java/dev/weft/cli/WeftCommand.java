@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -15,8 +17,10 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -25,7 +29,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * each (so far {@link ShowdownCommand}).
  *
  * <p>Exit status: 0 on success, 2 for a bad command line (the message goes to stderr with a hint to
- * {@code --help}), 1 when a command fails.
+ * {@code --help}), 1 when a command fails. A failure is one line on stderr, never a stack trace
+ * unless {@code --debug} asks for one: a user with bad input needs to know what to change, not
+ * where in weft it was noticed.
  */
 @Command(
     name = "weft",
@@ -35,13 +41,33 @@ import picocli.CommandLine.UnmatchedArgumentException;
 public final class WeftCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  /** The option that turns stack traces on; every subcommand inherits it. */
+  static final String DEBUG = "--debug";
+
+  @Option(
+      names = DEBUG,
+      scope = ScopeType.INHERIT,
+      description = "On a failure, print the Java stack trace after the message.")
+  boolean debug;
+
   /**
    * Runs the command and exits the JVM with its status.
    *
    * @param args the command line
    */
   public static void main(String[] args) {
-    System.exit(commandLine(args).execute(args));
+    int status;
+    try {
+      status = commandLine(args).execute(args);
+    } catch (OutOfMemoryError | StackOverflowError e) {
+      // picocli hands only Exceptions to the handler; an Error would end the JVM with a trace.
+      System.err.println("weft: " + failureMessage(e));
+      if (List.of(args).contains(DEBUG)) {
+        e.printStackTrace();
+      }
+      status = 1;
+    }
+    System.exit(status);
   }
 
   /** The subcommands, in the order help lists them, each made only when registered. */
@@ -78,7 +104,10 @@ public final class WeftCommand implements Callable<Integer> {
    */
   static CommandLine commandLine(String[] args) {
     CommandLine cmd = new CommandLine(new WeftCommand());
-    String only = args.length > 0 && SUBCOMMANDS.containsKey(args[0]) ? args[0] : null;
+    // The first word that is not an option names the subcommand; "help" needs them all.
+    String first = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+    String only =
+        first != null && SUBCOMMANDS.containsKey(first) && !first.equals("help") ? first : null;
     SUBCOMMANDS.forEach((name, make) -> {
       if (only == null || only.equals(name)) {
         cmd.addSubcommand(name, make.get());
@@ -115,20 +144,45 @@ public final class WeftCommand implements Callable<Integer> {
     }
   }
 
-  /** A {@link CommandFailedException} is explained by its message; anything else is a bug. */
+  /** The one line that explains a failure to the user. */
+  static String failureMessage(Throwable e) {
+    String known = Failures.describe(e);
+    if (known != null) {
+      return known;
+    }
+    return "internal error: "
+        + Text.excerpt(e.toString(), 200)
+        + " (please report it; "
+        + DEBUG
+        + " prints the stack trace)";
+  }
+
+  /**
+   * Explains a failure in one line: a {@link CommandFailedException} by its message, the I/O and
+   * input errors that reach this far by {@link Failures#describe}, anything else as an internal
+   * error; with {@code --debug} the stack trace follows.
+   */
   private static final class FailureMessages implements IExecutionExceptionHandler {
     @Override
-    public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult)
-        throws Exception {
-      if (!(ex instanceof CommandFailedException)) {
-        throw ex;
-      }
+    public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
       PrintWriter err = cmd.getErr();
       err.println(
           cmd.getColorScheme()
-              .errorText(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage()));
+              .errorText(cmd.getCommandSpec().qualifiedName() + ": " + failureMessage(ex)));
+      if (debug(parseResult)) {
+        ex.printStackTrace(err);
+      }
       err.flush();
       return cmd.getCommandSpec().exitCodeOnExecutionException();
+    }
+
+    private static boolean debug(ParseResult parseResult) {
+      for (ParseResult r = parseResult; r != null; r = r.subcommand()) {
+        if (r.hasMatchedOption(DEBUG)) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 

@@ -182,4 +182,124 @@ class ProgressBarTest {
     assertThat(ProgressBar.clock(3600)).isEqualTo("1:00:00");
     assertThat(ProgressBar.clock(100 * 3600 + 62)).isEqualTo("100:01:02");
   }
+
+  @Test
+  void theLineFitsEveryWidthWithRoomForTheEchoOfCtrlC() {
+    for (int columns = 1; columns <= 120; columns++) {
+      String line = ProgressBar.render(1_030_000_000, 2_700_000_000L, 3 * SECOND, false, columns);
+      assertThat(line.length())
+          .as("at %d columns: %s", columns, line)
+          .isLessThanOrEqualTo(Math.max(1, columns - 3));
+      assertThat(line).as("at %d columns", columns).contains(columns >= 7 ? "38%" : "3");
+    }
+  }
+
+  @Test
+  void narrowTerminalsLoseTheRateThenTheSizesThenTheBar() {
+    long done = 1_030_000_000;
+    long total = 2_700_000_000L;
+    assertThat(ProgressBar.render(done, total, 3 * SECOND, false, 80))
+        .isEqualTo(ProgressBar.render(done, total, 3 * SECOND, false))
+        .startsWith("[" + "#".repeat(9) + "-".repeat(15) + "]  38%  1.03 / 2.70 GB  343.3 MB/s");
+    assertThat(ProgressBar.render(done, total, 3 * SECOND, false, 60))
+        .matches("\\[#+-+\\]  38%  1\\.03 / 2\\.70 GB  343\\.3 MB/s  ETA 0:05");
+    assertThat(ProgressBar.render(done, total, 3 * SECOND, false, 40))
+        .matches("\\[#+-+\\]  38%  ETA 0:05");
+    assertThat(ProgressBar.render(done, total, 3 * SECOND, false, 20)).isEqualTo(" 38%  ETA 0:05");
+    assertThat(ProgressBar.render(done, total, 3 * SECOND, false, 12)).isEqualTo(" 38%");
+  }
+
+  @Test
+  void theWidthIsAskedOnceAtTheFirstDraw() {
+    AtomicLong asked = new AtomicLong();
+    ProgressBar bar =
+        ProgressBar.start(
+            Mode.always,
+            false,
+            new PrintWriter(text),
+            clock::get,
+            () -> {
+              asked.incrementAndGet();
+              return 30;
+            },
+            ProgressBar.Hooks.NONE);
+    assertThat(asked).hasValue(0);
+
+    bar.update(10, 100);
+    clock.addAndGet(SECOND);
+    bar.update(20, 100);
+    bar.finish();
+
+    assertThat(asked).hasValue(1);
+    assertThat(drawn()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(27));
+  }
+
+  /** Records the hooks a bar registers, and runs them as the JVM would at exit. */
+  private static final class RecordingHooks implements ProgressBar.Hooks {
+    final List<Thread> added = new java.util.ArrayList<>();
+    final List<Thread> removed = new java.util.ArrayList<>();
+
+    @Override
+    public void add(Thread hook) {
+      added.add(hook);
+    }
+
+    @Override
+    public void remove(Thread hook) {
+      removed.add(hook);
+    }
+  }
+
+  @Test
+  void anExitWhileALineIsOpenEndsTheLine() throws Exception {
+    RecordingHooks hooks = new RecordingHooks();
+    ProgressBar bar =
+        ProgressBar.start(Mode.always, false, new PrintWriter(text), clock::get, () -> 80, hooks);
+    bar.update(25, 100);
+    assertThat(hooks.added).singleElement();
+
+    Thread hook = hooks.added.get(0);
+    hook.start(); // as Ctrl-C would, while the run is still going
+    hook.join();
+
+    assertThat(text.toString())
+        .endsWith(System.lineSeparator())
+        .containsOnlyOnce(System.lineSeparator());
+    bar.update(50, 100);
+    bar.close();
+    assertThat(text.toString())
+        .endsWith(System.lineSeparator())
+        .containsOnlyOnce(System.lineSeparator());
+  }
+
+  @Test
+  void aFinishedBarRemovesItsHookAndAnUndrawnOneNeverAddsOne() {
+    RecordingHooks hooks = new RecordingHooks();
+    ProgressBar bar =
+        ProgressBar.start(Mode.always, false, new PrintWriter(text), clock::get, () -> 80, hooks);
+    bar.update(25, 100);
+    bar.finish();
+    assertThat(hooks.removed).isEqualTo(hooks.added).hasSize(1);
+
+    RecordingHooks none = new RecordingHooks();
+    ProgressBar.start(Mode.never, true, new PrintWriter(text), clock::get, () -> 80, none).close();
+    assertThat(none.added).isEmpty();
+  }
+
+  @Test
+  void terminalsAreRecognisedByTheirDevice() {
+    assertThat(Terminal.isTerminalDevice(java.nio.file.Path.of("/dev/pts/3"))).isTrue();
+    assertThat(Terminal.isTerminalDevice(java.nio.file.Path.of("/dev/tty1"))).isTrue();
+    assertThat(Terminal.isTerminalDevice(java.nio.file.Path.of("/tmp/log.txt"))).isFalse();
+    assertThat(Terminal.isTerminalDevice(java.nio.file.Path.of("pipe:[1234]"))).isFalse();
+    assertThat(Terminal.isTerminalDevice(java.nio.file.Path.of("/dev/null"))).isFalse();
+  }
+
+  @Test
+  void columnsComeFromTheEnvironmentFirst() {
+    assertThat(Terminal.stderrColumns(java.util.Map.of("COLUMNS", "40"))).isEqualTo(40);
+    // Under the test runner stderr is no terminal: no COLUMNS means the default.
+    assertThat(Terminal.stderrColumns(java.util.Map.of("COLUMNS", "wide")))
+        .isEqualTo(Terminal.isTerminal(2) ? Terminal.stderrColumns(java.util.Map.of()) : 80);
+  }
 }

@@ -26,7 +26,9 @@ class ShowdownCommandTest {
 
     /** The table rows: lines that start with a strategy name followed by four figures. */
     List<String> rowNames() {
-      Pattern row = Pattern.compile("^(\\S+)\\s+[\\d,.]+\\s+([\\d,.]+|n/a)\\s+[\\d.]+\\s+\\S+$");
+      Pattern row =
+          Pattern.compile(
+              "^(\\S+)\\s+[\\d,.]+\\s+([\\d,.]+|n/a)\\s+[\\d.]+\\s+\\S+\\s+([\\d.]+%|-)$");
       return out.lines().map(row::matcher).filter(m -> m.matches()).map(m -> m.group(1)).toList();
     }
   }
@@ -43,7 +45,17 @@ class ShowdownCommandTest {
 
   @Test
   void printsARowForEveryStrategy() {
-    Run run = weft("showdown", "--size", "10000", "--rounds", "1", "--warmup", "0");
+    Run run =
+        weft(
+            "showdown",
+            "--workload",
+            "squares",
+            "--size",
+            "10000",
+            "--rounds",
+            "1",
+            "--warmup",
+            "0");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.rowNames()).containsExactlyElementsOf(ALL);
@@ -59,17 +71,37 @@ class ShowdownCommandTest {
 
   @Test
   void sequentialRowIsTheBaseline() {
-    Run run = weft("showdown", "--size", "2000", "--rounds", "2", "--warmup", "0");
+    Run run =
+        weft(
+            "showdown",
+            "--workload",
+            "squares",
+            "--size",
+            "2000",
+            "--rounds",
+            "2",
+            "--warmup",
+            "0");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out().lines().filter(l -> l.startsWith("sequential ")))
         .singleElement()
-        .satisfies(l -> assertThat(l).endsWith("1.00x"));
+        .satisfies(l -> assertThat(l).contains(" 1.00x "));
   }
 
   @Test
   void onlyRunsTheNamedStrategiesInTableOrder() {
-    Run run = weft("showdown", "--size", "10000", "--rounds", "1", "--only", "pool-cpu,sequential");
+    Run run =
+        weft(
+            "showdown",
+            "--workload",
+            "squares",
+            "--size",
+            "10000",
+            "--rounds",
+            "1",
+            "--only",
+            "pool-cpu,sequential");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.rowNames()).containsExactly("sequential", "pool-cpu");
@@ -87,7 +119,17 @@ class ShowdownCommandTest {
 
   @Test
   void acceptsGroupedDigits() {
-    Run run = weft("showdown", "--size", "1_000", "--rounds", "1", "--only", "sequential");
+    Run run =
+        weft(
+            "showdown",
+            "--workload",
+            "squares",
+            "--size",
+            "1_000",
+            "--rounds",
+            "1",
+            "--only",
+            "sequential");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("square 1,000 boxed Integers");
@@ -154,7 +196,7 @@ class ShowdownCommandTest {
     assertThat(run.rowNames()).containsExactlyElementsOf(FILE);
     assertThat(run.out().lines().filter(l -> l.startsWith("read-all ")))
         .singleElement()
-        .satisfies(l -> assertThat(l).endsWith("1.00x"));
+        .satisfies(l -> assertThat(l).contains(" 1.00x "));
     assertThat(run.flatOut())
         .contains("min/mean/max per station of 5,000 rows")
         .contains("generated with seed 1 into a temp file deleted afterwards")
@@ -253,6 +295,133 @@ class ShowdownCommandTest {
     Run run = weft("showdown", "--workload", "cubes");
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("--workload").contains("cubes").contains("squares, file");
+    assertThat(run.err()).contains("--workload").contains("cubes").contains("squares, work, file");
+  }
+
+  @Test
+  void aFileThatIsNotUtf8IsExplainedInOneLine(@TempDir Path dir) throws Exception {
+    Path file = Files.write(dir.resolve("x.bin"), new byte[] {'O', ';', (byte) 0xff, '\n'});
+
+    Run run = weft("showdown", "--workload", "file", "--file", file.toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .isEqualTo(
+            "weft showdown: "
+                + file
+                + " is not UTF-8 text: invalid bytes at its start (expected"
+                + " 'station;temperature' lines)"
+                + System.lineSeparator());
+  }
+
+  @Test
+  void aDirectoryIsNotCalledMissing(@TempDir Path dir) {
+    Run run = weft("showdown", "--workload", "file", "--file", dir.toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains(dir + " is a directory").doesNotContain("no such file");
+  }
+
+  @Test
+  void aBadLineIsQuotedEscapedAndShort(@TempDir Path dir) throws Exception {
+    Path file =
+        Files.writeString(dir.resolve("m.txt"), "Oslo;1.0\n" + "\u001b[2J".repeat(40) + "\n");
+
+    Run run = weft("showdown", "--workload", "file", "--file", file.toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .contains(":2 is not a 'station;temperature' line: \\x1b[2J")
+        .endsWith("..." + System.lineSeparator());
+    assertThat(run.err().strip().chars()).noneMatch(c -> c < 0x20);
+  }
+
+  @Test
+  void sizesAreDecimalMegabytesAndSaySo() {
+    Run run =
+        weft(
+            "showdown",
+            "--workload",
+            "squares",
+            "--size",
+            "1000",
+            "--rounds",
+            "1",
+            "--only",
+            "sequential");
+
+    assertThat(run.flatOut()).contains("1 MB = 1,000,000 bytes").doesNotContain("1,048,576");
+  }
+
+  private static final List<String> WORK =
+      List.of("sequential", "parallel-stream", "pool-cpu", "fixed-pool");
+
+  @Test
+  void theDefaultRunShowsSquaresThenWorkEachWithAVerdict() {
+    Run run = weft("showdown", "--size", "1000", "--tasks", "20", "--rounds", "1", "--warmup", "0");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    List<String> expected = new java.util.ArrayList<>(ALL);
+    expected.addAll(WORK);
+    assertThat(run.rowNames()).containsExactlyElementsOf(expected);
+    assertThat(run.flatOut())
+        .contains("square 1,000 boxed Integers")
+        .contains("20 tasks of about 1 ms of CPU each");
+    // Each verdict sits under its table, before the table's legend.
+    assertThat(run.out().split("verdict: ", -1)).hasSize(3);
+    assertThat(run.out().indexOf("verdict: ")).isLessThan(run.out().indexOf("strategies:"));
+    assertThat(run.flatOut())
+        .contains("verdict: pool-cpu is")
+        .containsPattern("each task (is|took) about");
+  }
+
+  @Test
+  void aVerdictNeedsBothRows() {
+    Run run =
+        weft(
+            "showdown",
+            "--workload",
+            "work",
+            "--tasks",
+            "4",
+            "--rounds",
+            "1",
+            "--only",
+            "pool-cpu");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.flatOut()).contains("verdict: run both sequential and pool-cpu (see --only)");
+  }
+
+  @Test
+  void workEfficiencyIsShownForEveryRow() {
+    Run run =
+        weft("showdown", "--workload", "work", "--tasks", "8", "--rounds", "1", "--warmup", "0");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.rowNames()).containsExactlyElementsOf(WORK);
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertThat(run.out().lines().filter(l -> l.startsWith("sequential ")))
+        .singleElement()
+        .satisfies(l -> assertThat(l).endsWith(" " + Math.round(100.0 / cores) + "%"));
+    assertThat(run.flatOut()).contains("efficiency the speed-up divided by the cores");
+  }
+
+  @Test
+  void tasksBelongToTheWorkWorkloadAndAreBounded() {
+    Run squares = weft("showdown", "--workload", "squares", "--tasks", "10");
+    Run zero = weft("showdown", "--workload", "work", "--tasks", "0");
+
+    assertThat(squares.exitCode()).isEqualTo(2);
+    assertThat(squares.err()).contains("--tasks belongs to --workload work");
+    assertThat(zero.exitCode()).isEqualTo(2);
+    assertThat(zero.err()).contains("--tasks must be 1..1,000,000, was 0");
+  }
+
+  @Test
+  void calibratedTasksAreDeterministic() {
+    Work work = Work.ofRounds(1_000);
+    assertThat(work.reference(Work.inputs(5))).isEqualTo(work.reference(Work.inputs(5)));
+    assertThat(Work.calibrate().rounds()).isPositive();
   }
 }
