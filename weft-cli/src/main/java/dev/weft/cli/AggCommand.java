@@ -39,9 +39,9 @@ import picocli.CommandLine.Spec;
           + " summary line goes to stderr (after a"
           + " progress bar, for long runs on a terminal).",
       "Columns are numbered from 1. Sizes are in MB (1 MB = 1,000,000 bytes).",
-      "FILE '-' reads standard input; standard input and pipes (/dev/stdin, <(...)) are first"
-          + " copied to a temporary file in the system's temp directory, deleted afterwards, since"
-          + " the file is read in parallel chunks."
+      "FILE '-' reads standard input. Files are read in parallel chunks; standard input and pipes"
+          + " (/dev/stdin, <(...)) are read as a stream and cut into chunks as they come, with"
+          + " memory bounded as for files."
     })
 final class AggCommand implements Callable<Integer> {
   /** The first line of the output, which says what the figures are. */

@@ -11,13 +11,14 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * The files a command reads, from its arguments: regular files as they are, a directory as its
- * regular files (sorted by name, not recursive), and standard input ({@code -}) or a pipe (a FIFO,
- * {@code /dev/stdin}, a shell's {@code <(...)}) copied to a temporary file first.
+ * The files a command reads, from its arguments: regular files and pipes (a FIFO, {@code
+ * /dev/stdin}, a shell's {@code <(...)}) as they are, a directory as its regular files (sorted by
+ * name, not recursive), and standard input ({@code -}) as {@code /dev/stdin}. weft-io reads a
+ * regular file in parallel chunks at offsets and streams a pipe, cutting it into chunks as it
+ * comes.
  *
- * <p>weft-io splits a file into chunks read in parallel, at offsets, which a pipe cannot give; a
- * pipe opened as a file reads as empty, and an aggregate of nothing is a silent wrong answer. The
- * copy holds at most one buffer in memory; the temporary files are in {@code java.io.tmpdir},
+ * <p>Standard input given as a stream other than the process's own (a test's) has no path: it is
+ * copied to a temporary file in {@code java.io.tmpdir}, holding at most one buffer in memory, and
  * deleted by {@link #close()} (and at JVM exit, should the run be stopped).
  *
  * <p>Not thread-safe; {@link #open} blocks while it copies, until the pipe's writer closes it.
@@ -53,7 +54,13 @@ final class InputFiles implements AutoCloseable {
       }
       for (String arg : args) {
         if (arg.equals(STDIN)) {
-          files.add(copy(stdin.get(), "standard input", temporary));
+          InputStream in = stdin.get();
+          Path devStdin = Path.of("/dev/stdin");
+          if (in == System.in && Files.isReadable(devStdin)) {
+            files.add(devStdin); // weft-io reads a redirected file by offset, a pipe as a stream
+          } else {
+            files.add(copy(in, "standard input", temporary));
+          }
           continue;
         }
         Path path = Path.of(arg);
@@ -74,11 +81,7 @@ final class InputFiles implements AutoCloseable {
           throw new CommandFailedException(
               name + " is a device, not a file or a pipe: its content may never end");
         } else {
-          try (InputStream in = Files.newInputStream(path)) {
-            files.add(copy(in, name, temporary));
-          } catch (IOException e) {
-            throw new CommandFailedException("cannot read " + name + ": " + Failures.reason(e));
-          }
+          files.add(path); // a pipe: weft-io streams it
         }
       }
       ok = true;
