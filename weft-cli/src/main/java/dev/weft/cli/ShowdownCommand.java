@@ -54,7 +54,8 @@ import picocli.CommandLine.TypeConversionException;
     },
     footer = {
       "",
-      "Strategies, squares: sequential, pool-cpu, thread-per-task, pool-io, parallel-stream.",
+      "Strategies, squares: sequential, pool-cpu, loop-primitive, pool-kernel, thread-per-task,"
+          + " pool-io, parallel-stream.",
       "Strategies, work: sequential, parallel-stream, pool-cpu, fixed-pool.",
       "Strategies, file: read-all, parallel-stream, weft-chunked.",
       "Large sizes need heap; ./weft passes WEFT_JAVA_OPTS to the JVM, e.g. WEFT_JAVA_OPTS=-Xmx8g."

@@ -1,8 +1,10 @@
 package dev.weft.cli;
 
 import dev.weft.Pool;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.RandomAccess;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -50,8 +52,19 @@ final class Squares {
               Pool pool = Pool.cpu();
               return Strategy.Run.of(in -> pool.map(Squares::square, in), pool::close);
             }),
-        // The primitive-kernel row (weft-core's pool.forRange over an int range into a long[])
-        // belongs here, after pool-cpu: the way to go parallel when each task is this small.
+        // weft's way to go parallel when each task is this small: a data-parallel loop over
+        // contiguous slices into a primitive array, beside the plain loop that does the same.
+        Strategy.of(
+            "loop-primitive",
+            "a plain for loop into a long[] on the calling thread (no boxed results)",
+            Squares::primitiveLoop),
+        new Strategy<>(
+            "pool-kernel",
+            "weft Pool.cpu().forRange: a few contiguous slices per worker into a long[]",
+            () -> {
+              Pool pool = Pool.cpu();
+              return Strategy.Run.of(in -> kernel(pool, in), pool::close);
+            }),
         new Strategy<>(
             "thread-per-task",
             "Executors.newVirtualThreadPerTaskExecutor(): one submit and one Future per element",
@@ -70,6 +83,46 @@ final class Squares {
             "parallel-stream",
             "inputs.parallelStream().map(..).toList() on the common ForkJoinPool",
             in -> in.parallelStream().map(Squares::square).toList()));
+  }
+
+  private static List<Long> primitiveLoop(List<Integer> inputs) {
+    long[] out = new long[inputs.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = square(inputs.get(i));
+    }
+    return new LongList(out);
+  }
+
+  private static List<Long> kernel(Pool pool, List<Integer> inputs) throws InterruptedException {
+    long[] out = new long[inputs.size()];
+    pool.forRange(
+        0,
+        out.length,
+        (lo, hi) -> {
+          for (int i = lo; i < hi; i++) {
+            out[i] = square(inputs.get(i));
+          }
+        });
+    return new LongList(out);
+  }
+
+  /** A {@code long[]} seen as a list, for the check against the reference: no copy, no boxing. */
+  private static final class LongList extends AbstractList<Long> implements RandomAccess {
+    private final long[] values;
+
+    LongList(long[] values) {
+      this.values = values;
+    }
+
+    @Override
+    public Long get(int index) {
+      return values[index];
+    }
+
+    @Override
+    public int size() {
+      return values.length;
+    }
   }
 
   private static List<Long> sequential(List<Integer> inputs) {

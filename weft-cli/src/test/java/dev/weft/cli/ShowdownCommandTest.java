@@ -15,7 +15,14 @@ import picocli.CommandLine;
 
 class ShowdownCommandTest {
   private static final List<String> ALL =
-      List.of("sequential", "pool-cpu", "thread-per-task", "pool-io", "parallel-stream");
+      List.of(
+          "sequential",
+          "pool-cpu",
+          "loop-primitive",
+          "pool-kernel",
+          "thread-per-task",
+          "pool-io",
+          "parallel-stream");
 
   /** What one run of the command printed and returned. */
   record Run(int exitCode, String out, String err) {
