@@ -26,7 +26,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code weft} command: a top-level command whose work is done by its subcommands, one class
- * each (so far {@link ShowdownCommand}).
+ * each ({@link ShowdownCommand}, {@link GenCommand}, {@link AggCommand}).
  *
  * <p>Exit status: 0 on success, 2 for a bad command line (the message goes to stderr with a hint to
  * {@code --help}), 1 when a command fails. A failure is one line on stderr, never a stack trace

@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
@@ -17,6 +20,19 @@ import java.util.concurrent.locks.LockSupport;
  * @param <T> the input type
  */
 abstract sealed class ChunkSource<T> {
+  /**
+   * The reader threads of every pool: platform daemon threads, started on demand, one per map call
+   * over an iterator that is reading at the moment, each kept 10 s for the next call.
+   */
+  private static final ThreadPoolExecutor READERS =
+      new ThreadPoolExecutor(
+          0,
+          Integer.MAX_VALUE,
+          10,
+          TimeUnit.SECONDS,
+          new SynchronousQueue<>(),
+          Thread.ofPlatform().name("weft-reader-", 1).daemon(true).factory());
+
   protected long pulled;
 
   /** Inputs handed out so far. */
@@ -68,9 +84,16 @@ abstract sealed class ChunkSource<T> {
   }
 
   /**
-   * An iterator read by a virtual thread of its own into a bounded ring, because an iterator may
-   * block (a live feed, a channel, a request/response loop that waits for results): the consumer
-   * keeps delivering results and cutting batches from what has arrived while the reader waits.
+   * An iterator read by a reader thread into a bounded ring, because an iterator may block (a live
+   * feed, a channel, a request/response loop that waits for results): the consumer keeps delivering
+   * results and cutting batches from what has arrived while the reader waits.
+   *
+   * <p>Readers are platform threads, kept a while for reuse ({@link #READERS}), not virtual
+   * threads: an interrupt must get a reader out of a blocking read of a file channel (a pipe), and
+   * on a virtual thread that interrupt waits forever for the read to end (seen on JDK 25: the
+   * interrupter hangs in {@code FileChannelImpl.implCloseChannel}). The interrupt is sent only
+   * while the reader runs this source's loop, under {@code threadLock}, and cleared before the
+   * thread goes back to the pool, so it never reaches another call.
    *
    * <p>Implementation note: a single-producer, single-consumer ring. The reader writes a slot and
    * then publishes {@code tail} with a release store; the consumer reads {@code tail} with an
@@ -115,7 +138,9 @@ abstract sealed class ChunkSource<T> {
     private volatile int readAhead = 1;
     private volatile boolean done;
     private volatile boolean parked;
-    private volatile Thread thread;
+    private final Object threadLock = new Object();
+    private boolean started;
+    private volatile Thread thread; // the reader while it runs this loop; written under threadLock
     private RuntimeException failure; // published by done
 
     Reader(
@@ -141,8 +166,31 @@ abstract sealed class ChunkSource<T> {
 
     @Override
     void start() {
-      if (thread == null && !closed.get()) {
-        thread = Thread.ofVirtual().name("weft-reader").start(this::read);
+      synchronized (threadLock) {
+        if (started || closed.get()) {
+          return;
+        }
+        started = true;
+      }
+      READERS.execute(this::runReader);
+    }
+
+    private void runReader() {
+      synchronized (threadLock) {
+        if (closed.get()) {
+          done = true;
+          onInput.run();
+          return;
+        }
+        thread = Thread.currentThread();
+      }
+      try {
+        read();
+      } finally {
+        synchronized (threadLock) {
+          thread = null;
+          Thread.interrupted(); // a close() that raced the end must not reach the next call
+        }
       }
     }
 
@@ -245,9 +293,11 @@ abstract sealed class ChunkSource<T> {
     @Override
     void close() {
       if (closed.compareAndSet(false, true)) {
-        Thread r = thread;
-        if (r != null && r != Thread.currentThread()) {
-          r.interrupt();
+        synchronized (threadLock) {
+          Thread r = thread;
+          if (r != null && r != Thread.currentThread()) {
+            r.interrupt();
+          }
         }
         closeResource();
       }
