@@ -906,8 +906,8 @@ public abstract class PoolConformance {
       assertThatThrownBy(f::get).isInstanceOf(InterruptedException.class);
       Thread.currentThread().interrupt();
       assertThatThrownBy(() -> f.get(1, TimeUnit.HOURS)).isInstanceOf(InterruptedException.class);
-      // While the task still runs, so that the wait really waits (a terminated pool answers at once,
-      // as the JDK's executors do).
+      // While the task still runs, so that the wait really waits: a terminated pool answers at
+      // once, as the JDK's executors do.
       Thread.currentThread().interrupt();
       assertThatThrownBy(() -> pool.awaitTermination(java.time.Duration.ofHours(1)))
           .isInstanceOf(InterruptedException.class);
