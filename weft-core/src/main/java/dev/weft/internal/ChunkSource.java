@@ -221,7 +221,13 @@ abstract sealed class ChunkSource<T> {
           ring[(int) (t & mask)] = x;
           t++;
           TAIL.setRelease(this, t);
-          onInput.run();
+          // Only a consumer that had taken everything can be waiting for this input; one that has
+          // inputs left looks again by itself (or waits at most a batch's time for more). Reading
+          // head after publishing tail pairs with the consumer's wantInput-then-available check,
+          // and keeps the reader off the consumer's hot fields while the ring is not empty.
+          if ((long) HEAD.getAcquire(this) == t - 1) {
+            onInput.run();
+          }
         }
       } catch (RuntimeException | Error e) {
         failure = new InputFailedException(read, e);
