@@ -67,6 +67,19 @@ abstract sealed class ChunkSource<T> {
   /** Starts reading, if the source reads on a thread of its own. Idempotent. */
   void start() {}
 
+  /**
+   * Tells a reader whether the consumer is away between results (so that it submits arriving inputs
+   * itself) or waiting in the run.
+   *
+   * @param away true when the consumer leaves the run with a result
+   */
+  void consumerAway(boolean away) {}
+
+  /** Whether the consumer is away between results, as it last said. */
+  boolean isConsumerAway() {
+    return false;
+  }
+
   /** Releases the input (closes a stream, stops the reader). Idempotent; any thread. */
   abstract void close();
 
@@ -138,6 +151,7 @@ abstract sealed class ChunkSource<T> {
     private volatile int readAhead = 1;
     private volatile boolean done;
     private volatile boolean parked;
+    private volatile boolean consumerAway;
     private final Object threadLock = new Object();
     private boolean started;
     private volatile Thread thread; // the reader while it runs this loop; written under threadLock
@@ -224,8 +238,9 @@ abstract sealed class ChunkSource<T> {
           // Only a consumer that had taken everything can be waiting for this input; one that has
           // inputs left looks again by itself (or waits at most a batch's time for more). Reading
           // head after publishing tail pairs with the consumer's wantInput-then-available check,
-          // and keeps the reader off the consumer's hot fields while the ring is not empty.
-          if ((long) HEAD.getAcquire(this) == t - 1) {
+          // and keeps the reader off the consumer's hot fields while the ring is not empty. A
+          // consumer away between results gets its submitting done by the reader.
+          if (consumerAway || (long) HEAD.getAcquire(this) == t - 1) {
             onInput.run();
           }
         }
@@ -278,6 +293,18 @@ abstract sealed class ChunkSource<T> {
       pulled += n;
       wake();
       return chunk;
+    }
+
+    @Override
+    void consumerAway(boolean away) {
+      if (consumerAway != away) {
+        consumerAway = away;
+      }
+    }
+
+    @Override
+    boolean isConsumerAway() {
+      return consumerAway;
     }
 
     @Override

@@ -74,7 +74,6 @@ public final class MapRun<T, R> {
   private boolean ended;
   private boolean iterated;
   private long delivered;
-  private long partialSince;
 
   // Shared by the consumer, the reader and the workers' callbacks, under lock.
   private final ReentrantLock lock = new ReentrantLock();
@@ -87,6 +86,12 @@ public final class MapRun<T, R> {
   private int allowedBatches;
   private long completions;
   private TaskFailedException failure;
+  private RuntimeException submitFailure; // met by the reader while it submitted for the consumer
+  private long deliveredShared; // the consumer's delivered, as of its last look under lock
+  private long partialSince;
+  // Whoever cuts and submits batches holds this: the consumer, or the reader while the consumer
+  // is away between results (so that idle workers get inputs that arrive meanwhile).
+  private final ReentrantLock submitLock = new ReentrantLock();
   private int suppressed;
   private boolean closed;
   // Set by the consumer before it waits for input, cleared by whoever wakes it.
@@ -322,14 +327,29 @@ public final class MapRun<T, R> {
         if (closed) {
           throw fail(new IllegalStateException("results are closed; the rest was cancelled"));
         }
+        if (submitFailure != null) {
+          RuntimeException e = submitFailure;
+          lock.unlock();
+          try {
+            close();
+          } finally {
+            lock.lock();
+          }
+          throw fail(e);
+        }
+        deliveredShared = delivered;
         source.progress(delivered, 2 * sizer.next());
         long lingerLeft = 0;
         if (wantMore()) {
           // Keep the workers fed before handing over a result: the source never blocks.
           lock.unlock();
+          submitLock.lock();
           try {
             lingerLeft = topUp();
+          } catch (RuntimeException e) {
+            throw fail(e);
           } finally {
+            submitLock.unlock();
             lock.lock();
           }
           if (failure != null || closed) {
@@ -386,6 +406,7 @@ public final class MapRun<T, R> {
       }
       throw e;
     } finally {
+      source.consumerAway(true);
       lock.unlock();
     }
   }
@@ -435,7 +456,7 @@ public final class MapRun<T, R> {
     if (closed || failure != null || inflight >= allowedBatches || held >= 2 * allowedBatches) {
       return false;
     }
-    long room = window - (source.pulled() - delivered);
+    long room = window - (source.pulled() - deliveredShared);
     // A fixed chunk size is kept exactly: wait for room for a whole batch (the window holds at
     // least one, and it all comes back once the consumer has taken what is held).
     return room > 0 && (room >= sizer.next() || (guided && inflight == 0));
@@ -460,7 +481,7 @@ public final class MapRun<T, R> {
         if (!canSubmit()) {
           return 0;
         }
-        long room = window - (source.pulled() - delivered);
+        long room = window - (source.pulled() - deliveredShared);
         n = (int) Math.min(sizer.next(), room);
         if (guided && source.size() >= 0) {
           // Guided sizing (automatic chunks only; an explicit size is kept exactly): near the end
@@ -513,7 +534,7 @@ public final class MapRun<T, R> {
       items = source.next(n);
     } catch (RuntimeException e) {
       close();
-      throw fail(e);
+      throw e;
     }
     if (items.isEmpty()) {
       return false;
@@ -551,7 +572,7 @@ public final class MapRun<T, R> {
         CancellationException c =
             new CancellationException("the pool was shut down while this call was running");
         c.initCause(r);
-        throw fail(c);
+        throw c;
       }
       throw e;
     }
