@@ -13,7 +13,10 @@ import java.util.Objects;
  *     pool's parallelism if that is larger.
  * @param chunkSize how many inputs go to a worker in one batch. 0 sizes batches automatically from
  *     measured task times so that each batch runs about {@code targetBatchTime}; a positive value
- *     fixes it.
+ *     fixes it exactly, whatever the automatic cap (only the input's last batch, and a slow
+ *     iterator's batch sent so as not to keep idle workers waiting, may be smaller). A fixed size
+ *     larger than a fixed window is refused when the call starts; the automatic window grows to
+ *     hold two batches.
  * @param targetBatchTime how long an automatically sized batch should run: long enough that the
  *     hand-off cost per batch (microseconds) is small beside it, short enough to spread work evenly
  *     and to stop promptly when cancelled
