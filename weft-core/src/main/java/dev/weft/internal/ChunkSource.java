@@ -152,6 +152,8 @@ abstract sealed class ChunkSource<T> {
     private volatile boolean done;
     private volatile boolean parked;
     private volatile boolean consumerAway;
+    private volatile int awayEpoch; // counts the consumer's departures
+    private int seenEpoch; // the reader's own
     private final Object threadLock = new Object();
     private boolean started;
     private volatile Thread thread; // the reader while it runs this loop; written under threadLock
@@ -239,10 +241,17 @@ abstract sealed class ChunkSource<T> {
           // inputs left looks again by itself (or waits at most a batch's time for more). Reading
           // head after publishing tail pairs with the consumer's wantInput-then-available check,
           // and keeps the reader off the consumer's hot fields while the ring is not empty. A
-          // consumer away between results gets its submitting done by the reader, looked at every
-          // 64 inputs so that a fast input does not pay for it on each one.
-          if ((long) HEAD.getAcquire(this) == t - 1 || (consumerAway && (t & 63) == 0)) {
+          // consumer away between results gets its submitting done by the reader: on the first
+          // input after it left (it submitted what it saw when it left) and then every 64 inputs,
+          // so that a fast input does not pay for it on each one.
+          if ((long) HEAD.getAcquire(this) == t - 1) {
             onInput.run();
+          } else if (consumerAway) {
+            int epoch = awayEpoch;
+            if (epoch != seenEpoch || (t & 63) == 0) {
+              seenEpoch = epoch;
+              onInput.run();
+            }
           }
         }
       } catch (RuntimeException | Error e) {
@@ -298,8 +307,13 @@ abstract sealed class ChunkSource<T> {
 
     @Override
     void consumerAway(boolean away) {
-      if (consumerAway != away) {
-        consumerAway = away;
+      if (away) {
+        if (!consumerAway) {
+          awayEpoch++; // the consumer alone writes it
+          consumerAway = true;
+        }
+      } else if (consumerAway) {
+        consumerAway = false;
       }
     }
 

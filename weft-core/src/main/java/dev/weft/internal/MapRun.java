@@ -317,6 +317,7 @@ public final class MapRun<T, R> {
       return null;
     }
     boolean mayHelp = Job.isWorkerOf(engine);
+    source.consumerAway(false);
     source.start();
     lock.lock();
     try {
@@ -324,9 +325,7 @@ public final class MapRun<T, R> {
         if (failure != null) {
           throw fail(failure);
         }
-        if (closed) {
-          throw fail(new IllegalStateException("results are closed; the rest was cancelled"));
-        }
+        // Before the closed check: a failure met while submitting for the consumer closed the run.
         if (submitFailure != null) {
           RuntimeException e = submitFailure;
           lock.unlock();
@@ -336,6 +335,9 @@ public final class MapRun<T, R> {
             lock.lock();
           }
           throw fail(e);
+        }
+        if (closed) {
+          throw fail(new IllegalStateException("results are closed; the rest was cancelled"));
         }
         deliveredShared = delivered;
         source.progress(delivered, 2 * sizer.next());
@@ -363,6 +365,7 @@ public final class MapRun<T, R> {
           if (sizer.next() == 1 && slot.result.runNanos() >= targetBatchNanos) {
             allowedBatches = maxBatches; // tasks are long: let the engine run all it can
           }
+          leave();
           return slot;
         }
         if (held == 0 && source.exhausted()) {
@@ -408,6 +411,39 @@ public final class MapRun<T, R> {
     } finally {
       source.consumerAway(true);
       lock.unlock();
+    }
+  }
+
+  /**
+   * Before the consumer goes away with a result: says so to the reader, then submits what has
+   * arrived meanwhile, so that the workers have it while the consumer is busy. The reader submits
+   * what arrives after that (the volatile flag, then the look at the ring, pair with the reader's
+   * publish, then look at the flag). Under lock; releases it while it submits. A failure is kept
+   * for the consumer's next call, which throws it: the result in hand is still delivered.
+   */
+  private void leave() {
+    source.consumerAway(true);
+    if (!wantMore()) {
+      return;
+    }
+    lock.unlock();
+    submitLock.lock();
+    try {
+      topUp();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the next wait throws
+    } catch (RuntimeException e) {
+      lock.lock();
+      try {
+        if (submitFailure == null) {
+          submitFailure = e;
+        }
+      } finally {
+        lock.unlock();
+      }
+    } finally {
+      submitLock.unlock();
+      lock.lock();
     }
   }
 
