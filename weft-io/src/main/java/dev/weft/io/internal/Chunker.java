@@ -8,16 +8,14 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 /**
  * Splits files into line-aligned chunks, lazily: each boundary is found when the chunk before it is
  * asked for, by reading forward from the nominal boundary to the next {@code '\n'}. The caller's
  * thread does this while workers parse earlier chunks; it reads a few KiB per chunk.
  */
-public final class Chunker implements Iterator<FileChunk> {
+public final class Chunker extends LookAhead<FileChunk> {
   /** The smallest automatic chunk. */
   public static final long MIN_AUTO = 1L << 20;
 
@@ -34,7 +32,6 @@ public final class Chunker implements Iterator<FileChunk> {
   private long size;
   private long fileChunk;
   private long next;
-  private FileChunk pending;
 
   /**
    * A chunker.
@@ -61,24 +58,7 @@ public final class Chunker implements Iterator<FileChunk> {
   }
 
   @Override
-  public boolean hasNext() {
-    if (pending == null) {
-      pending = advance();
-    }
-    return pending != null;
-  }
-
-  @Override
-  public FileChunk next() {
-    if (!hasNext()) {
-      throw new NoSuchElementException();
-    }
-    FileChunk c = pending;
-    pending = null;
-    return c;
-  }
-
-  private FileChunk advance() {
+  FileChunk advance() {
     try {
       while (file == null || next >= size) {
         if (++fileIndex >= files.size()) {

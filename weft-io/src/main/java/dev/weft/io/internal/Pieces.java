@@ -4,17 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 
 /**
  * The pieces of a run's files in order, lazily, on the calling thread: a regular file's chunks from
  * a {@link Chunker}, a stream's from a {@link StreamChunker}. Streams are opened when first needed
  * (by the field count probe or by the run) and closed by {@link #close()}. Not thread-safe.
  */
-final class Pieces implements Iterator<Piece>, AutoCloseable {
+final class Pieces extends LookAhead<Piece> implements AutoCloseable {
   private final List<String> files;
   private final long chunkSize;
   private final int parallelism;
@@ -22,7 +20,6 @@ final class Pieces implements Iterator<Piece>, AutoCloseable {
   private int fileIndex = -1;
   private Chunker chunker;
   private StreamChunker stream;
-  private Piece pending;
 
   Pieces(List<String> files, long chunkSize, int parallelism) {
     this.files = files;
@@ -42,24 +39,7 @@ final class Pieces implements Iterator<Piece>, AutoCloseable {
   }
 
   @Override
-  public boolean hasNext() {
-    if (pending == null) {
-      pending = advance();
-    }
-    return pending != null;
-  }
-
-  @Override
-  public Piece next() {
-    if (!hasNext()) {
-      throw new NoSuchElementException();
-    }
-    Piece p = pending;
-    pending = null;
-    return p;
-  }
-
-  private Piece advance() {
+  Piece advance() {
     try {
       while (true) {
         if (chunker != null && chunker.hasNext()) {
