@@ -241,21 +241,12 @@ public final class ShowdownCommand implements Callable<Integer> {
     List<Integer> inputs = Squares.inputs((int) size);
     Showdown<List<Integer>, List<Long>> showdown =
         new Showdown<>(inputs, Squares.reference(inputs), warmup, rounds);
-    ShowdownReport report =
-        new ShowdownReport(
-            spec.commandLine().getOut(),
-            showdown.cpuTimeResolution(),
-            "sequential",
-            "every round's result, warm-up rounds included, equalled the plain loop's.");
-    report.header(
+    runTable(
+        showdown,
+        chosen,
         String.format(Locale.ROOT, "square %,d boxed Integers into a List<Long>", size),
-        rounds,
-        warmup);
-    for (Strategy<List<Integer>, List<Long>> strategy : chosen) {
-      report.row(showdown.run(strategy));
-    }
-    report.verdict("pool-cpu", size, "integer");
-    report.footer();
+        size,
+        "integer");
   }
 
   private void runWork() throws Exception {
@@ -268,25 +259,34 @@ public final class ShowdownCommand implements Callable<Integer> {
     List<Integer> inputs = Work.inputs((int) tasks);
     Showdown<List<Integer>, List<Long>> showdown =
         new Showdown<>(inputs, work.reference(inputs), warmup, rounds);
-    ShowdownReport report =
-        new ShowdownReport(
-            spec.commandLine().getOut(),
-            showdown.cpuTimeResolution(),
-            "sequential",
-            "every round's result, warm-up rounds included, equalled the plain loop's.");
-    report.header(
+    runTable(
+        showdown,
+        chosen,
         String.format(
             Locale.ROOT,
             "%,d tasks of about 1 ms of CPU each (%,d rounds of a 64-bit mix, calibrated on this"
                 + " machine at start-up)",
             tasks,
             work.rounds()),
-        rounds,
-        warmup);
-    for (Strategy<List<Integer>, List<Long>> strategy : chosen) {
+        tasks,
+        "task");
+  }
+
+  /** One table of a workload checked against the plain loop, with weft's verdict under it. */
+  private <I, R> void runTable(
+      Showdown<I, R> showdown, List<Strategy<I, R>> chosen, String title, long items, String noun)
+      throws Exception {
+    ShowdownReport report =
+        new ShowdownReport(
+            spec.commandLine().getOut(),
+            showdown.cpuTimeResolution(),
+            "sequential",
+            "every round's result, warm-up rounds included, equalled the plain loop's.");
+    report.header(title, rounds, warmup);
+    for (Strategy<I, R> strategy : chosen) {
       report.row(showdown.run(strategy));
     }
-    report.verdict("pool-cpu", tasks, "task");
+    report.verdict("pool-cpu", items, noun);
     report.footer();
   }
 
