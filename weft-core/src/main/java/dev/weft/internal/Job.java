@@ -5,13 +5,15 @@ import dev.weft.spi.BatchCallback;
 import dev.weft.spi.BatchControl;
 import dev.weft.spi.BatchResult;
 import dev.weft.spi.BatchRunner;
+import dev.weft.spi.WorkLoop;
 import dev.weft.spi.WorkerRecorder;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.function.BooleanSupplier;
 
 /**
- * One accepted batch inside an in-JVM engine, with the hand-off between the worker that runs it and
- * whoever cancels it.
+ * One accepted batch (or {@link WorkLoop}) inside an in-JVM engine, with the hand-off between the
+ * worker that runs it and whoever cancels it.
  *
  * <p>Implementation note. States: NEW -> RUNNING -> DONE on the normal path; NEW -> CANCELLED when
  * cancelled before a worker claims it (the canceller reports the result); RUNNING -> INTERRUPTING
@@ -53,6 +55,7 @@ public final class Job implements BatchControl {
 
   private final Batch<?, ?> batch;
   private final BatchCallback callback;
+  private final WorkLoop loop;
   private final Object owner;
 
   @SuppressWarnings("unused") // accessed through STATE
@@ -71,6 +74,21 @@ public final class Job implements BatchControl {
   public Job(Batch<?, ?> batch, BatchCallback callback, Object owner) {
     this.batch = batch;
     this.callback = callback;
+    this.loop = null;
+    this.owner = owner;
+  }
+
+  /**
+   * Creates a job that runs a work loop instead of a batch: the same claim, cancel and interrupt
+   * protocol, with {@link WorkLoop#ended} in place of the callback.
+   *
+   * @param loop the loop
+   * @param owner the engine that accepted the job
+   */
+  public Job(WorkLoop loop, Object owner) {
+    this.batch = null;
+    this.callback = null;
+    this.loop = loop;
     this.owner = owner;
   }
 
@@ -84,6 +102,16 @@ public final class Job implements BatchControl {
   public static boolean isWorkerOf(Object owner) {
     Job current = CURRENT.get();
     return current != null && current.owner == owner;
+  }
+
+  /**
+   * The stop flag of the job the current thread is running, for work that runs inline inside it.
+   *
+   * @return a signal that turns true when that job is cancelled; always false outside a job
+   */
+  static BooleanSupplier currentStopSignal() {
+    Job current = CURRENT.get();
+    return current == null ? () -> false : () -> current.stopRequested;
   }
 
   /**
@@ -123,7 +151,11 @@ public final class Job implements BatchControl {
     CURRENT.set(this);
     BatchResult result = null;
     try {
-      result = BatchRunner.run(batch, () -> stopRequested);
+      if (loop != null) {
+        loop.run(() -> stopRequested, recorder);
+      } else {
+        result = BatchRunner.run(batch, () -> stopRequested);
+      }
     } finally {
       CURRENT.set(previous);
       if (!STATE.compareAndSet(this, RUNNING, DONE)) {
@@ -140,6 +172,10 @@ public final class Job implements BatchControl {
       Thread.interrupted();
       if (outer != null && outer.stopRequested) {
         me.interrupt();
+      }
+      if (loop != null) {
+        loop.ended(true);
+        return true; // the loop reported its own pieces to the recorder
       }
       if (result == null) {
         result = BatchResult.cancelled(batch);
@@ -161,8 +197,7 @@ public final class Job implements BatchControl {
   @Override
   public void cancel() {
     stopRequested = true;
-    if (STATE.compareAndSet(this, NEW, CANCELLED)) {
-      callback.completed(BatchResult.cancelled(batch));
+    if (withdraw()) {
       return;
     }
     synchronized (this) {
@@ -177,6 +212,24 @@ public final class Job implements BatchControl {
         }
       }
     }
+  }
+
+  /**
+   * Cancels the job only if no worker has claimed it yet; a running job is left alone.
+   *
+   * @return true if the job was withdrawn (its callback, or its loop's {@code ended(false)}, has
+   *     been called), false if it had been claimed or cancelled already
+   */
+  public boolean withdraw() {
+    if (!STATE.compareAndSet(this, NEW, CANCELLED)) {
+      return false;
+    }
+    if (loop != null) {
+      loop.ended(false);
+    } else {
+      callback.completed(BatchResult.cancelled(batch));
+    }
+    return true;
   }
 
   /**

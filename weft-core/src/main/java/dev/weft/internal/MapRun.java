@@ -68,6 +68,9 @@ public final class MapRun<T, R> {
   private final boolean guided;
   private final ChunkSizer sizer;
   private final LongSupplier batchIds;
+  private final int chunkSize;
+  // Set when the whole call runs as work loops over this list (ListLoops).
+  private List<? extends T> loopList;
 
   // Owned by the consumer thread.
   private RuntimeException terminal;
@@ -133,6 +136,7 @@ public final class MapRun<T, R> {
     this.guided = chunkSize == 0;
     this.allowedBatches = (int) Math.min(maxBatches, Math.max(2, 2 * spread));
     this.batchIds = batchIds;
+    this.chunkSize = chunkSize;
   }
 
   /**
@@ -186,16 +190,21 @@ public final class MapRun<T, R> {
           Math.max(Math.max(32_768, 2L * engine.parallelism()), 2L * Math.max(chunkSize, 0));
     }
     if (list != null) {
-      return new MapRun<>(
-          engine,
-          function,
-          ChunkSource.of(list),
-          ordered,
-          collect,
-          effectiveWindow,
-          chunkSize,
-          targetBatchNanos,
-          batchIds);
+      MapRun<T, R> run =
+          new MapRun<>(
+              engine,
+              function,
+              ChunkSource.of(list),
+              ordered,
+              collect,
+              effectiveWindow,
+              chunkSize,
+              targetBatchNanos,
+              batchIds);
+      if (eager && effectiveWindow >= list.size() && ListLoops.suits(engine)) {
+        run.loopList = list;
+      }
+      return run;
     }
     MapRun<T, R> run =
         new MapRun<>(
@@ -224,6 +233,10 @@ public final class MapRun<T, R> {
    */
   @SuppressWarnings("unchecked")
   public <E> List<E> drainToList() throws InterruptedException {
+    if (loopList != null) {
+      ended = true;
+      return ListLoops.map(engine, loopList, function, collect, chunkSize, targetBatchNanos);
+    }
     long size = source.size();
     Object[] out = new Object[size >= 0 ? (int) size : 16];
     long count = 0;

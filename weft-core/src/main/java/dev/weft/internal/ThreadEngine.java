@@ -5,6 +5,7 @@ import dev.weft.spi.BatchCallback;
 import dev.weft.spi.BatchControl;
 import dev.weft.spi.Engine;
 import dev.weft.spi.Recorder;
+import dev.weft.spi.WorkLoop;
 import dev.weft.spi.WorkerRecorder;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,10 +99,23 @@ public final class ThreadEngine implements Engine {
   @Override
   public BatchControl execute(Batch<?, ?> batch, BatchCallback callback)
       throws InterruptedException {
+    return enqueue(new Job(batch, callback, this));
+  }
+
+  @Override
+  public boolean supportsWorkLoops() {
+    return true;
+  }
+
+  @Override
+  public BatchControl executeLoop(WorkLoop loop) throws InterruptedException {
+    return enqueue(new Job(loop, this));
+  }
+
+  private Job enqueue(Job job) throws InterruptedException {
     if (!started) {
       throw new IllegalStateException("engine not started");
     }
-    Job job = new Job(batch, callback, this);
     room.acquire();
     stateLock.lock();
     try {

@@ -57,6 +57,33 @@ public interface Engine {
    */
   BatchControl execute(Batch<?, ?> batch, BatchCallback callback) throws InterruptedException;
 
+  /**
+   * Whether {@link #executeLoop} works: the workers run Java code in this JVM and may share memory
+   * with the caller. False by default, for engines that ship batches elsewhere.
+   *
+   * @return true if the engine runs work loops
+   */
+  default boolean supportsWorkLoops() {
+    return false;
+  }
+
+  /**
+   * Accepts a work loop, which a worker runs like a batch (it waits in the same queue, holds a
+   * worker while it runs, and is cancelled the same way). Only for engines whose {@link
+   * #supportsWorkLoops()} is true; the others refuse it.
+   *
+   * @param loop the loop
+   * @return a handle to cancel it: before it starts, it never will ({@link WorkLoop#ended} says
+   *     so); while it runs, its stop signal turns true and its thread is interrupted
+   * @throws InterruptedException if interrupted while waiting for room
+   * @throws RejectedExecutionException if the engine is shut down
+   * @throws UnsupportedOperationException if the engine does not run loops
+   */
+  default BatchControl executeLoop(WorkLoop loop) throws InterruptedException {
+    throw new UnsupportedOperationException(
+        "the " + name() + " engine ships its work elsewhere and cannot run a work loop");
+  }
+
   /** Stops accepting batches; accepted batches still run. Does not wait. */
   void shutdown();
 
