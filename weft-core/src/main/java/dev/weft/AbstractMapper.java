@@ -42,7 +42,7 @@ abstract sealed class AbstractMapper implements Mapper permits Pool, AbstractMap
         o.window(),
         o.chunkSize(),
         o.targetBatchTime().toNanos(),
-        pool::nextBatchId);
+        pool.batchIds());
   }
 
   private <T, R> MapRun<T, R> run(

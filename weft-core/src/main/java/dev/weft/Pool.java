@@ -17,6 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BinaryOperator;
+import java.util.function.LongSupplier;
 
 /**
  * A pool of workers that runs tasks in parallel: {@link #map}, {@link #imap}, {@link
@@ -60,6 +61,14 @@ public final class Pool extends AbstractMapper implements AutoCloseable {
   private final TimeAccounting accounting;
   private final MapOptions options;
   private final AtomicLong batchIds = new AtomicLong();
+  // A class, not a method reference: no lambda bootstrap on a pool's first call.
+  private final LongSupplier batchIdSupplier =
+      new LongSupplier() {
+        @Override
+        public long getAsLong() {
+          return batchIds.incrementAndGet();
+        }
+      };
   private volatile boolean closed;
 
   private Pool(Engine engine, MapOptions options) {
@@ -147,6 +156,11 @@ public final class Pool extends AbstractMapper implements AutoCloseable {
 
   long nextBatchId() {
     return batchIds.incrementAndGet();
+  }
+
+  /** The batch numbering, for map calls. */
+  LongSupplier batchIds() {
+    return batchIdSupplier;
   }
 
   boolean isClosed() {

@@ -22,16 +22,19 @@ import java.util.concurrent.locks.LockSupport;
 abstract sealed class ChunkSource<T> {
   /**
    * The reader threads of every pool: platform daemon threads, started on demand, one per map call
-   * over an iterator that is reading at the moment, each kept 10 s for the next call.
+   * over an iterator that is reading at the moment, each kept 10 s for the next call. In a holder
+   * class, so that a map over a list never loads the executor.
    */
-  private static final ThreadPoolExecutor READERS =
-      new ThreadPoolExecutor(
-          0,
-          Integer.MAX_VALUE,
-          10,
-          TimeUnit.SECONDS,
-          new SynchronousQueue<>(),
-          Thread.ofPlatform().name("weft-reader-", 1).daemon(true).factory());
+  private static final class Readers {
+    static final ThreadPoolExecutor READERS =
+        new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            10,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            Thread.ofPlatform().name("weft-reader-", 1).daemon(true).factory());
+  }
 
   protected long pulled;
 
@@ -101,7 +104,7 @@ abstract sealed class ChunkSource<T> {
    * feed, a channel, a request/response loop that waits for results): the consumer keeps delivering
    * results and cutting batches from what has arrived while the reader waits.
    *
-   * <p>Readers are platform threads, kept a while for reuse ({@link #READERS}), not virtual
+   * <p>Readers are platform threads, kept a while for reuse ({@link Readers#READERS}), not virtual
    * threads: an interrupt must get a reader out of a blocking read of a file channel (a pipe), and
    * on a virtual thread that interrupt waits forever for the read to end (seen on JDK 25: the
    * interrupter hangs in {@code FileChannelImpl.implCloseChannel}). The interrupt is sent only
@@ -188,7 +191,7 @@ abstract sealed class ChunkSource<T> {
         }
         started = true;
       }
-      READERS.execute(this::runReader);
+      Readers.READERS.execute(this::runReader);
     }
 
     private void runReader() {

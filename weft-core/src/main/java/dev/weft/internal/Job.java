@@ -32,7 +32,7 @@ import java.util.function.BooleanSupplier;
  * reads after publishing {@code runner}: either the interrupt or the flag reaches it (both are
  * volatile).
  */
-public final class Job implements BatchControl {
+public final class Job implements BatchControl, BooleanSupplier {
   static final int NEW = 0;
   static final int RUNNING = 1;
   static final int DONE = 2;
@@ -111,7 +111,25 @@ public final class Job implements BatchControl {
    */
   static BooleanSupplier currentStopSignal() {
     Job current = CURRENT.get();
-    return current == null ? () -> false : () -> current.stopRequested;
+    return current == null ? NEVER : current;
+  }
+
+  private static final BooleanSupplier NEVER =
+      new BooleanSupplier() {
+        @Override
+        public boolean getAsBoolean() {
+          return false;
+        }
+      };
+
+  /**
+   * Whether this job has been asked to stop: the signal its batch or loop checks between tasks.
+   *
+   * @return true once cancelled
+   */
+  @Override
+  public boolean getAsBoolean() {
+    return stopRequested;
   }
 
   /**
@@ -152,9 +170,9 @@ public final class Job implements BatchControl {
     BatchResult result = null;
     try {
       if (loop != null) {
-        loop.run(() -> stopRequested, recorder);
+        loop.run(this, recorder);
       } else {
-        result = BatchRunner.run(batch, () -> stopRequested);
+        result = BatchRunner.run(batch, this);
       }
     } finally {
       CURRENT.set(previous);

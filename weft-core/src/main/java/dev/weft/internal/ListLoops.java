@@ -19,6 +19,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiPredicate;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -98,7 +99,7 @@ final class ListLoops<T, R> implements WorkLoop {
   private TaskFailedException failure;
   private int suppressed;
 
-  private ListLoops(
+  ListLoops(
       Engine engine,
       List<? extends T> list,
       TaskFunction<? super T, ? extends R> function,
@@ -165,11 +166,8 @@ final class ListLoops<T, R> implements WorkLoop {
         }
       }
     } catch (RejectedExecutionException e) {
-      stopAll();
-      CancellationException c =
-          new CancellationException("the pool was shut down while this call was running");
-      c.initCause(e);
-      throw c;
+      // The pool was shut down meanwhile: the loops it accepted still end (after a graceful
+      // shutdown they even finish the list), and what never ran is reported below as cancelled.
     } catch (InterruptedException | RuntimeException | Error e) {
       stopAll();
       throw e;
@@ -181,7 +179,7 @@ final class ListLoops<T, R> implements WorkLoop {
       // Inside a job of this engine: the enclosing job's stop flag stops this loop too, and is
       // read after the interrupt status is cleared between pieces, exactly as on a worker.
       BooleanSupplier outerStop = Job.currentStopSignal();
-      work(() -> stop || outerStop.getAsBoolean(), WorkerRecorder.NONE);
+      work(new Stop(outerStop), WorkerRecorder.NONE);
       withdrawUnclaimed();
       if (outerStop.getAsBoolean()) {
         stopAll();
@@ -211,7 +209,7 @@ final class ListLoops<T, R> implements WorkLoop {
 
   @Override
   public void run(BooleanSupplier stopRequested, WorkerRecorder recorder) {
-    work(() -> stop || stopRequested.getAsBoolean(), recorder);
+    work(new Stop(stopRequested), recorder);
   }
 
   @Override
@@ -365,6 +363,34 @@ final class ListLoops<T, R> implements WorkLoop {
       if (c instanceof Job job) {
         job.withdraw();
       }
+    }
+  }
+
+  /**
+   * How many result slots hold what {@code check} accepts, for the jcstress test of the claims.
+   * Call only after every loop has ended.
+   */
+  int resultsMatching(BiPredicate<Integer, Object> check) {
+    int count = 0;
+    for (int i = 0; i < n; i++) {
+      if (check.test(i, out[i])) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /** This call's stop or the engine's: a class, not a lambda, to spare a first call's bootstrap. */
+  private final class Stop implements BooleanSupplier {
+    private final BooleanSupplier engineStop;
+
+    Stop(BooleanSupplier engineStop) {
+      this.engineStop = engineStop;
+    }
+
+    @Override
+    public boolean getAsBoolean() {
+      return stop || engineStop.getAsBoolean();
     }
   }
 

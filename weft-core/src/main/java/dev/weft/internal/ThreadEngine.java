@@ -34,7 +34,16 @@ public final class ThreadEngine implements Engine {
   private static final int RUNNING = 0;
   private static final int SHUTDOWN = 1;
   private static final int STOP = 2;
-  private static final Job STOP_MARKER = new Job(null, r -> {}, null);
+  // Classes, not lambdas, on the path that creates a pool: the first lambda in a JVM costs
+  // milliseconds of bootstrap (docs/PERFORMANCE.md 8).
+  private static final Job STOP_MARKER =
+      new Job(
+          null,
+          new BatchCallback() {
+            @Override
+            public void completed(dev.weft.spi.BatchResult result) {}
+          },
+          null);
 
   private final String name;
   private final int threads;
@@ -89,7 +98,9 @@ public final class ThreadEngine implements Engine {
         w.thread = Thread.ofPlatform().name(threadName).daemon(true).unstarted(w);
         workers.add(w);
       }
-      workers.forEach(w -> w.thread.start());
+      for (Worker w : workers) {
+        w.thread.start();
+      }
       started = true;
     } finally {
       stateLock.unlock();
