@@ -7,8 +7,7 @@ import dev.weft.spi.BatchResult;
 import dev.weft.spi.BatchRunner;
 import dev.weft.spi.WorkLoop;
 import dev.weft.spi.WorkerRecorder;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -40,16 +39,6 @@ public final class Job implements BatchControl, BooleanSupplier {
   static final int INTERRUPTING = 4;
   static final int INTERRUPTED = 5;
 
-  private static final VarHandle STATE;
-
-  static {
-    try {
-      STATE = MethodHandles.lookup().findVarHandle(Job.class, "state", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
   /** The job the current thread is running, innermost first; null on a thread that runs none. */
   private static final ThreadLocal<Job> CURRENT = new ThreadLocal<>();
 
@@ -58,8 +47,9 @@ public final class Job implements BatchControl, BooleanSupplier {
   private final WorkLoop loop;
   private final Object owner;
 
-  @SuppressWarnings("unused") // accessed through STATE
-  private volatile int state;
+  // An AtomicInteger rather than a VarHandle: a pool's creation (which makes a stop marker) need
+  // not pay the VarHandle machinery's first-use cost, about a millisecond.
+  private final AtomicInteger state = new AtomicInteger(NEW);
 
   private volatile Thread runner;
   private volatile boolean stopRequested;
@@ -153,14 +143,14 @@ public final class Job implements BatchControl, BooleanSupplier {
    */
   public boolean runInline() {
     Job outer = CURRENT.get();
-    if (outer == null || outer.owner != owner || (int) STATE.getVolatile(this) != NEW) {
+    if (outer == null || outer.owner != owner || state.get() != NEW) {
       return false;
     }
     return run(WorkerRecorder.NONE, outer);
   }
 
   private boolean run(WorkerRecorder recorder, Job outer) {
-    if (!STATE.compareAndSet(this, NEW, RUNNING)) {
+    if (!state.compareAndSet(NEW, RUNNING)) {
       return false;
     }
     Thread me = Thread.currentThread();
@@ -176,12 +166,12 @@ public final class Job implements BatchControl, BooleanSupplier {
       }
     } finally {
       CURRENT.set(previous);
-      if (!STATE.compareAndSet(this, RUNNING, DONE)) {
+      if (!state.compareAndSet(RUNNING, DONE)) {
         // A canceller moved RUNNING -> INTERRUPTING while holding this job's monitor, and holds
         // it until its interrupt has landed: taking the monitor waits for that, blocking rather
         // than spinning, so a virtual canceller is never starved of a carrier by this worker.
         synchronized (this) {
-          assert (int) STATE.getVolatile(this) == INTERRUPTED;
+          assert state.get() == INTERRUPTED;
         }
       }
       runner = null;
@@ -219,14 +209,14 @@ public final class Job implements BatchControl, BooleanSupplier {
       return;
     }
     synchronized (this) {
-      if (STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
+      if (state.compareAndSet(RUNNING, INTERRUPTING)) {
         try {
           Thread t = runner;
           if (t != null) {
             t.interrupt();
           }
         } finally {
-          STATE.setVolatile(this, INTERRUPTED);
+          state.set(INTERRUPTED);
         }
       }
     }
@@ -239,7 +229,7 @@ public final class Job implements BatchControl, BooleanSupplier {
    *     been called), false if it had been claimed or cancelled already
    */
   public boolean withdraw() {
-    if (!STATE.compareAndSet(this, NEW, CANCELLED)) {
+    if (!state.compareAndSet(NEW, CANCELLED)) {
       return false;
     }
     if (loop != null) {
@@ -256,6 +246,6 @@ public final class Job implements BatchControl, BooleanSupplier {
    * @return one of the state constants
    */
   int state() {
-    return (int) STATE.getVolatile(this);
+    return state.get();
   }
 }

@@ -8,8 +8,6 @@ import dev.weft.spi.BatchRunner;
 import dev.weft.spi.Engine;
 import dev.weft.spi.WorkLoop;
 import dev.weft.spi.WorkerRecorder;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -17,6 +15,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiPredicate;
@@ -58,19 +58,6 @@ import java.util.function.BooleanSupplier;
 final class ListLoops<T, R> implements WorkLoop {
   private static final int MAX_SUPPRESSED = 8;
   private static final int MAX_PIECE = 1 << 20;
-  private static final VarHandle CURSOR;
-  private static final VarHandle ERRORS;
-
-  static {
-    try {
-      MethodHandles.Lookup l = MethodHandles.lookup();
-      CURSOR = l.findVarHandle(ListLoops.class, "cursor", int.class);
-      ERRORS = l.findVarHandle(ListLoops.class, "errors", Throwable[].class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
   private final Engine engine;
   private final List<? extends T> list;
   private final int n;
@@ -81,11 +68,11 @@ final class ListLoops<T, R> implements WorkLoop {
   private final int loops;
   private final Object[] out;
 
-  @SuppressWarnings("unused") // through CURSOR
-  private volatile int cursor;
-
-  @SuppressWarnings("unused") // through ERRORS; collect mode only, made on the first failure
-  private volatile Throwable[] errors;
+  // Atomics, not VarHandles, so that a program's first map does not pay the VarHandle machinery's
+  // first use.
+  private final AtomicInteger cursor = new AtomicInteger();
+  // Collect mode only, made on the first failure.
+  private final AtomicReference<Throwable[]> errors = new AtomicReference<>();
 
   private volatile boolean stop;
 
@@ -234,12 +221,12 @@ final class ListLoops<T, R> implements WorkLoop {
       }
       int want = size;
       if (fixed == 0) {
-        int remaining = n - (int) CURSOR.getOpaque(this);
+        int remaining = n - cursor.getOpaque();
         want = Math.min(want, Math.max(1, (remaining + 2 * loops - 1) / (2 * loops)));
       }
-      int from = (int) CURSOR.getAndAdd(this, want);
+      int from = cursor.getAndAdd(want);
       if (from >= n || from < 0) {
-        CURSOR.setVolatile(this, n); // keep an overshoot from wrapping around
+        cursor.set(n); // keep an overshoot from wrapping around
         withdrawUnclaimed();
         return;
       }
@@ -298,10 +285,10 @@ final class ListLoops<T, R> implements WorkLoop {
    */
   private boolean failed(int i, Throwable t) {
     if (collect) {
-      Throwable[] e = errors;
+      Throwable[] e = errors.get();
       if (e == null) {
         Throwable[] made = new Throwable[n];
-        e = (Throwable[]) ERRORS.compareAndExchange(this, null, made);
+        e = errors.compareAndExchange(null, made);
         if (e == null) {
           e = made;
         }
@@ -400,7 +387,7 @@ final class ListLoops<T, R> implements WorkLoop {
     if (failure != null) {
       throw failure;
     }
-    int claimed = Math.min(n, Math.max(0, (int) CURSOR.getVolatile(this)));
+    int claimed = Math.min(n, Math.max(0, cursor.get()));
     BitSet notRun = null;
     if (claimed < n || !unrun.isEmpty()) {
       notRun = new BitSet(n);
@@ -418,7 +405,7 @@ final class ListLoops<T, R> implements WorkLoop {
       }
       return (List<E>) Collections.unmodifiableList(Arrays.asList(out));
     }
-    Throwable[] e = errors;
+    Throwable[] e = errors.get();
     Object[] outcomes = new Object[n];
     for (int i = 0; i < n; i++) {
       T input = list.get(i);
