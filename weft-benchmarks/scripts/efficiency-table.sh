@@ -2,7 +2,7 @@
 # Parallel efficiency of weft beside ForkJoin, a fixed thread pool and Python's
 # multiprocessing.Pool on the same calibrated tasks (1, 10, 100 and 1,000 us by default), in
 # interleaved rounds in one run (dev.weft.bench.EfficiencyTable); then the first calls in fresh JVMs
-# (dev.weft.bench.FirstCalls): the time to create the pool and the efficiency of calls 1, 2 and 3,
+# (dev.weft.bench.FirstCalls): the time to create the pool and the efficiency of calls 1 to 5,
 # for weft and for ForkJoin, medians over the fresh JVMs. Prints the CPU model first: ratios differ
 # between CPUs, so quote it with every figure.
 #
@@ -40,7 +40,7 @@ if [ "$fresh" -gt 0 ]; then
   first_size=${1:-10}
   echo
   echo "first calls in $fresh fresh JVMs each, ${first_size} us tasks (median; create = pool creation ms):"
-  printf '%-9s %10s %8s %8s %8s\n' contender "create ms" call1 call2 call3
+  printf '%-9s %10s %7s %7s %7s %7s %7s\n' contender "create ms" call1 call2 call3 call4 call5
   out=$(mktemp)
   trap 'rm -f "$out"' EXIT
   for ((r = 0; r < fresh; r++)); do
@@ -49,14 +49,14 @@ if [ "$fresh" -gt 0 ]; then
     done
   done
   for c in weft forkjoin; do
-    awk -v c="$c" '$1 == c { n++; for (k = 3; k <= 6; k++) v[k, n] = $k }
+    awk -v c="$c" '$1 == c { n++; for (k = 3; k <= 8; k++) v[k, n] = $k }
       END {
         printf "%-9s", c
-        for (k = 3; k <= 6; k++) {
+        for (k = 3; k <= 8; k++) {
           for (i = 1; i <= n; i++) a[i] = v[k, i]
           for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
           m = a[int((n + 1) / 2)]
-          if (k == 3) printf " %10.1f", m; else printf " %7.0f%%", 100 * m
+          if (k == 3) printf " %10.1f", m; else printf " %6.0f%%", 100 * m
         }
         printf "\n"
       }' "$out"

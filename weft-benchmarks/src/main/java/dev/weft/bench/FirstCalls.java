@@ -1,9 +1,12 @@
 package dev.weft.bench;
 
 import dev.weft.Pool;
+import dev.weft.TaskFunction;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.Function;
 
 /**
  * The first calls in a fresh JVM: is the first map as efficient as the later ones?
@@ -12,8 +15,8 @@ import java.util.concurrent.ForkJoinPool;
  * the pool has been compiled or measured? The task itself is compiled first (the calibration runs
  * it for 1.5 s), so what is left is the pool's own warm-up: creating it, loading and compiling its
  * classes, and (for weft) sizing batches without measurements. Prints one line: the time to create
- * the pool, then the efficiency (sequential / (workers x wall)) of calls 1, 2 and 3, each paired
- * with a sequential run just before it. Run once per fresh JVM, as {@code
+ * the pool, then the efficiency (sequential / (workers x wall)) of calls 1 to 5, each paired with a
+ * sequential run just before it. Run once per fresh JVM, as {@code
  * weft-benchmarks/scripts/efficiency-table.sh} does.
  *
  * <pre>
@@ -43,13 +46,16 @@ public final class FirstCalls {
     StringBuilder line = new StringBuilder(contender + " " + micros);
     switch (contender) {
       case "weft" -> {
+        // The task's lambda is made before anything is timed: its bootstrap (milliseconds in a
+        // fresh JVM) is the program's cost whatever pool runs it.
+        TaskFunction<Integer, Long> task = i -> GranularityBenchmark.spin(i, spins);
         long t0 = System.nanoTime();
         try (Pool pool = Pool.cpu()) {
           line.append(String.format(" %.2f", (System.nanoTime() - t0) / 1e6));
-          for (int call = 0; call < 3; call++) {
+          for (int call = 0; call < 5; call++) {
             long seq = sequential(inputs, spins);
             long start = System.nanoTime();
-            List<Long> out = pool.map(i -> GranularityBenchmark.spin(i, spins), inputs);
+            List<Long> out = pool.map(task, inputs);
             long wall = System.nanoTime() - start;
             sink += out.getLast();
             line.append(String.format(" %.3f", seq / (workers * (double) wall)));
@@ -57,10 +63,12 @@ public final class FirstCalls {
         }
       }
       case "forkjoin" -> {
+        Function<Integer, Long> task = i -> GranularityBenchmark.spin(i, spins);
+        Callable<List<Long>> job = () -> inputs.parallelStream().map(task).toList();
         long t0 = System.nanoTime();
         try (ForkJoinPool pool = new ForkJoinPool(workers)) {
           line.append(String.format(" %.2f", (System.nanoTime() - t0) / 1e6));
-          for (int call = 0; call < 3; call++) {
+          for (int call = 0; call < 5; call++) {
             long seq = sequential(inputs, spins);
             long start = System.nanoTime();
             List<Long> out =

@@ -166,7 +166,7 @@ final class ListLoops<T, R> implements WorkLoop {
       // Inside a job of this engine: the enclosing job's stop flag stops this loop too, and is
       // read after the interrupt status is cleared between pieces, exactly as on a worker.
       BooleanSupplier outerStop = Job.currentStopSignal();
-      work(new Stop(outerStop), WorkerRecorder.NONE);
+      work(outerStop, WorkerRecorder.NONE);
       withdrawUnclaimed();
       if (outerStop.getAsBoolean()) {
         stopAll();
@@ -196,7 +196,7 @@ final class ListLoops<T, R> implements WorkLoop {
 
   @Override
   public void run(BooleanSupplier stopRequested, WorkerRecorder recorder) {
-    work(new Stop(stopRequested), recorder);
+    work(stopRequested, recorder);
   }
 
   @Override
@@ -210,13 +210,14 @@ final class ListLoops<T, R> implements WorkLoop {
     }
   }
 
-  private void work(BooleanSupplier stopped, WorkerRecorder recorder) {
+  private void work(BooleanSupplier engineStop, WorkerRecorder recorder) {
+    Piece piece = new Piece();
     int size = fixed > 0 ? fixed : 1;
     while (true) {
       // What a task left on this thread must not reach the next piece; a stop's interrupt is
       // preceded by its flag, which is read after this.
       Thread.interrupted();
-      if (stopped.getAsBoolean()) {
+      if (stop || engineStop.getAsBoolean()) {
         return;
       }
       int want = size;
@@ -235,24 +236,23 @@ final class ListLoops<T, R> implements WorkLoop {
       int failed = 0;
       int i = from;
       boolean stopNow = false;
-      for (; i < to; i++) {
-        if (stopped.getAsBoolean()) {
+      while (i < to) {
+        i = runPiece(piece, i, to, engineStop);
+        Throwable t = piece.error;
+        if (t == null) {
+          stopNow = i < to;
+          break;
+        }
+        piece.error = null;
+        if ((stop || engineStop.getAsBoolean()) && BatchRunner.isInterruption(t)) {
           stopNow = true;
           break;
         }
-        try {
-          out[i] = function.apply(list.get(i));
-        } catch (Throwable t) {
-          if (stopped.getAsBoolean() && BatchRunner.isInterruption(t)) {
-            stopNow = true;
-            break;
-          }
-          failed++;
-          if (failed(i, t)) {
-            i++;
-            stopNow = true;
-            break;
-          }
+        failed++;
+        i++;
+        if (failed(i - 1, t)) {
+          stopNow = true;
+          break;
         }
       }
       long end = System.nanoTime();
@@ -276,6 +276,34 @@ final class ListLoops<T, R> implements WorkLoop {
         size = (int) Math.max(1, Math.min(grown, MAX_PIECE));
       }
     }
+  }
+
+  /**
+   * The hot loop, kept small so that the JIT compiles it early and cheaply: a program's first map
+   * runs mostly here, and a large method would stay interpreted (or wait for its compilation on a
+   * busy core) for tens of thousands of tasks.
+   *
+   * @return the index it stopped at: {@code to}, the first index not run after a stop, or the index
+   *     whose task threw (then {@code piece.error} holds what it threw)
+   */
+  private int runPiece(Piece piece, int from, int to, BooleanSupplier engineStop) {
+    int i = from;
+    try {
+      for (; i < to; i++) {
+        if (stop || engineStop.getAsBoolean()) {
+          return i;
+        }
+        out[i] = function.apply(list.get(i));
+      }
+    } catch (Throwable t) {
+      piece.error = t;
+    }
+    return i;
+  }
+
+  /** What a loop's hot loop hands back besides an index. */
+  private static final class Piece {
+    Throwable error;
   }
 
   /**
@@ -365,20 +393,6 @@ final class ListLoops<T, R> implements WorkLoop {
       }
     }
     return count;
-  }
-
-  /** This call's stop or the engine's: a class, not a lambda, to spare a first call's bootstrap. */
-  private final class Stop implements BooleanSupplier {
-    private final BooleanSupplier engineStop;
-
-    Stop(BooleanSupplier engineStop) {
-      this.engineStop = engineStop;
-    }
-
-    @Override
-    public boolean getAsBoolean() {
-      return stop || engineStop.getAsBoolean();
-    }
   }
 
   @SuppressWarnings("unchecked")
