@@ -21,6 +21,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * A fixed set of platform threads taking batches from one shared FIFO queue: the engine for CPU
  * work.
  *
+ * <p>The threads start with the first batch or loop, not with the engine: an unused pool costs no
+ * thread, and its shutdown counts the threads that never started as terminated.
+ *
  * <p>Bound: at most {@code capacity} accepted batches wait; {@link #execute} blocks for room. The
  * queue itself is unbounded only so that shutdown can always append its stop markers; the semaphore
  * {@code room} is the bound.
@@ -54,6 +57,7 @@ public final class ThreadEngine implements Engine {
   private final CountDownLatch terminated;
   private volatile int runState = RUNNING;
   private volatile boolean started;
+  private volatile boolean threadsRunning; // written under stateLock
 
   /**
    * Creates the engine; its threads start with {@link #start(Recorder)}.
@@ -98,9 +102,6 @@ public final class ThreadEngine implements Engine {
         w.thread = Thread.ofPlatform().name(threadName).daemon(true).unstarted(w);
         workers.add(w);
       }
-      for (Worker w : workers) {
-        w.thread.start();
-      }
       started = true;
     } finally {
       stateLock.unlock();
@@ -134,6 +135,15 @@ public final class ThreadEngine implements Engine {
         room.release();
         throw new RejectedExecutionException("pool is shut down");
       }
+      if (!threadsRunning) {
+        // Threads start with the first work, as a ThreadPoolExecutor's do: creating a pool costs
+        // no thread starts, and the JDK's first park of a thread (which initialises ForkJoinPool
+        // and the lambda machinery, milliseconds) happens only in a program that uses the pool.
+        for (Worker w : workers) {
+          w.thread.start();
+        }
+        threadsRunning = true;
+      }
       queue.add(job);
     } finally {
       stateLock.unlock();
@@ -150,6 +160,7 @@ public final class ThreadEngine implements Engine {
         for (int i = 0; i < threads; i++) {
           queue.add(STOP_MARKER);
         }
+        terminateIfNoThreads();
       }
     } finally {
       stateLock.unlock();
@@ -164,6 +175,7 @@ public final class ThreadEngine implements Engine {
         return;
       }
       runState = STOP;
+      terminateIfNoThreads();
     } finally {
       stateLock.unlock();
     }
@@ -186,6 +198,18 @@ public final class ThreadEngine implements Engine {
     }
   }
 
+  /**
+   * Once shut down, threads that never started never will (they start only in state RUNNING, under
+   * the same lock): count them as terminated. Under {@code stateLock}.
+   */
+  private void terminateIfNoThreads() {
+    if (!threadsRunning) {
+      while (terminated.getCount() > 0) {
+        terminated.countDown();
+      }
+    }
+  }
+
   @Override
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
     if (!started) {
@@ -194,8 +218,10 @@ public final class ThreadEngine implements Engine {
     if (!terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
       return false;
     }
-    for (Worker w : workers) {
-      w.thread.join();
+    if (threadsRunning) {
+      for (Worker w : workers) {
+        w.thread.join();
+      }
     }
     return true;
   }
