@@ -353,28 +353,24 @@ final class ListLoops<T, R> implements WorkLoop {
   /** Stops every loop: the flag at the next task boundary, and an interrupt for running tasks. */
   private void stopAll() {
     stop = true;
-    BatchControl[] cs;
+    for (BatchControl c : submittedControls()) {
+      c.cancel();
+    }
+  }
+
+  /** The handles of the loops submitted so far, copied under the lock. */
+  private BatchControl[] submittedControls() {
     lock.lock();
     try {
-      cs = Arrays.copyOf(controls, submitted);
+      return Arrays.copyOf(controls, submitted);
     } finally {
       lock.unlock();
-    }
-    for (BatchControl c : cs) {
-      c.cancel();
     }
   }
 
   /** Once the list is done, loops still waiting in the queue have nothing to do: withdraw them. */
   private void withdrawUnclaimed() {
-    BatchControl[] cs;
-    lock.lock();
-    try {
-      cs = Arrays.copyOf(controls, submitted);
-    } finally {
-      lock.unlock();
-    }
-    for (BatchControl c : cs) {
+    for (BatchControl c : submittedControls()) {
       if (c instanceof Job job) {
         job.withdraw();
       }
