@@ -1,6 +1,7 @@
 package dev.weft.bench;
 
 import dev.weft.Pool;
+import dev.weft.TaskFunction;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -19,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /**
  * Parallel efficiency of weft beside its peers, on the same calibrated tasks, in interleaved
@@ -28,12 +30,14 @@ import java.util.concurrent.Future;
  * {@code parallelStream} run inside a {@link ForkJoinPool} of one worker per core), a fixed thread
  * pool fed chunks the way Python's pool chunks ({@code n / (4 x workers)}) and Python's {@code
  * multiprocessing.Pool.map} (default chunking, the machine's python3) reach for tasks of 1, 10, 100
- * and 1,000 µs? Efficiency = sequential time / (workers x parallel wall time). Every round times
- * the Java sequential loop and then each Java contender, in an order that rotates from round to
- * round, then asks a Python peer process (started once, its pool kept warm) to time its own
- * sequential loop and its pool: all contenders of a round meet nearly the same machine. Medians and
- * quartiles over the rounds are printed. A static split (one contiguous slice per worker as one
- * weft task each) shows what the machine allows with no coordination at all.
+ * and 1,000 µs? Efficiency = sequential time / (workers x parallel wall time), where the sequential
+ * loop calls the very task object the pools call (Python: the same {@code functools.partial}), so
+ * that the figure is the pool's own cost. Every round times the Java sequential loop and then each
+ * Java contender, in an order that rotates from round to round, then asks a Python peer process
+ * (started once, its pool kept warm) to time its own sequential loop and its pool: all contenders
+ * of a round meet nearly the same machine. Medians and quartiles over the rounds are printed. A
+ * static split (one contiguous slice per worker as one weft task each) shows what the machine
+ * allows with no coordination at all.
  *
  * <p>Run it with {@code weft-benchmarks/scripts/efficiency-table.sh}, which finds the JDK and
  * python3; or directly:
@@ -115,15 +119,16 @@ public final class EfficiencyTable {
           double[] pySeqMs = new double[rounds];
           long sink = 0;
           for (int r = -warmup; r < rounds; r++) {
+            Task task = new Task(spins);
             long t0 = System.nanoTime();
             for (Integer i : inputs) {
-              sink += GranularityBenchmark.spin(i, spins);
+              sink += task.apply(i);
             }
             double seq = System.nanoTime() - t0;
             for (int k = 0; k < JAVA.size(); k++) {
               String c = JAVA.get(Math.floorMod(k + r, JAVA.size()));
               long start = System.nanoTime();
-              sink += run(c, pool, forkJoin, fixed, workers, inputs, spins);
+              sink += run(c, pool, forkJoin, fixed, workers, inputs, task);
               double wall = System.nanoTime() - start;
               if (r >= 0) {
                 eff.put(c, append(eff.get(c), seq / (workers * wall)));
@@ -163,19 +168,16 @@ public final class EfficiencyTable {
       ExecutorService fixed,
       int workers,
       List<Integer> inputs,
-      int spins)
+      Task task)
       throws Exception {
+    int spins = task.spins;
     switch (contender) {
       case WEFT -> {
-        List<Long> out = pool.map(i -> GranularityBenchmark.spin(i, spins), inputs);
+        List<Long> out = pool.map(task, inputs);
         return out.getLast();
       }
       case FORK_JOIN -> {
-        List<Long> out =
-            forkJoin
-                .submit(() ->
-                    inputs.parallelStream().map(i -> GranularityBenchmark.spin(i, spins)).toList())
-                .get();
+        List<Long> out = forkJoin.submit(() -> inputs.parallelStream().map(task).toList()).get();
         return out.getLast();
       }
       case FIXED -> {
@@ -189,7 +191,7 @@ public final class EfficiencyTable {
           jobs.add(() -> {
             Long[] part = new Long[hi - lo];
             for (int i = lo; i < hi; i++) {
-              part[i - lo] = GranularityBenchmark.spin(inputs.get(i), spins);
+              part[i - lo] = task.apply(inputs.get(i));
             }
             return part;
           });
@@ -221,6 +223,24 @@ public final class EfficiencyTable {
         return sums.getLast();
       }
       default -> throw new IllegalArgumentException(contender);
+    }
+  }
+
+  /**
+   * The task, one object that the sequential loop and every contender but the static split call the
+   * same way (a call through an interface per element), so that an efficiency measures the pool,
+   * not how the JIT shaped a call site. The static split inlines the loop: the machine's limit.
+   */
+  static final class Task implements TaskFunction<Integer, Long>, Function<Integer, Long> {
+    final int spins;
+
+    Task(int spins) {
+      this.spins = spins;
+    }
+
+    @Override
+    public Long apply(Integer i) {
+      return GranularityBenchmark.spin(i, spins);
     }
   }
 

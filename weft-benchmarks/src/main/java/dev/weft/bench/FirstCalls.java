@@ -1,12 +1,10 @@
 package dev.weft.bench;
 
 import dev.weft.Pool;
-import dev.weft.TaskFunction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinPool;
-import java.util.function.Function;
 
 /**
  * The first calls in a fresh JVM: is the first map as efficient as the later ones?
@@ -46,14 +44,14 @@ public final class FirstCalls {
     StringBuilder line = new StringBuilder(contender + " " + micros);
     switch (contender) {
       case "weft" -> {
-        // The task's lambda is made before anything is timed: its bootstrap (milliseconds in a
-        // fresh JVM) is the program's cost whatever pool runs it.
-        TaskFunction<Integer, Long> task = i -> GranularityBenchmark.spin(i, spins);
+        // The task object is made before anything is timed (a lambda's bootstrap would cost
+        // milliseconds in a fresh JVM, the program's cost whatever pool runs it).
+        EfficiencyTable.Task task = new EfficiencyTable.Task(spins);
         long t0 = System.nanoTime();
         try (Pool pool = Pool.cpu()) {
           line.append(String.format(" %.2f", (System.nanoTime() - t0) / 1e6));
           for (int call = 0; call < 5; call++) {
-            long seq = sequential(inputs, spins);
+            long seq = sequential(inputs, task);
             long start = System.nanoTime();
             List<Long> out = pool.map(task, inputs);
             long wall = System.nanoTime() - start;
@@ -63,13 +61,13 @@ public final class FirstCalls {
         }
       }
       case "forkjoin" -> {
-        Function<Integer, Long> task = i -> GranularityBenchmark.spin(i, spins);
+        EfficiencyTable.Task task = new EfficiencyTable.Task(spins);
         Callable<List<Long>> job = () -> inputs.parallelStream().map(task).toList();
         long t0 = System.nanoTime();
         try (ForkJoinPool pool = new ForkJoinPool(workers)) {
           line.append(String.format(" %.2f", (System.nanoTime() - t0) / 1e6));
           for (int call = 0; call < 5; call++) {
-            long seq = sequential(inputs, spins);
+            long seq = sequential(inputs, task);
             long start = System.nanoTime();
             List<Long> out =
                 pool.submit(() ->
@@ -88,11 +86,11 @@ public final class FirstCalls {
     System.out.println(line + (sink == 42 ? " " : ""));
   }
 
-  private static long sequential(List<Integer> inputs, int spins) {
+  private static long sequential(List<Integer> inputs, EfficiencyTable.Task task) {
     long sink = 0;
     long start = System.nanoTime();
     for (Integer i : inputs) {
-      sink += GranularityBenchmark.spin(i, spins);
+      sink += task.apply(i);
     }
     long nanos = System.nanoTime() - start;
     return sink == 42 ? nanos + 1 : nanos;

@@ -1,8 +1,8 @@
 """Python's multiprocessing.Pool on calibrated busy tasks, for EfficiencyTable.
 
 Protocol on stdin/stdout, one line each: prints "ready ..." once the pool is up and the task is
-calibrated; then for each "run MICROS TASKS" line it times a sequential loop over the tasks and
-then pool.map with its default chunking, and prints "SEQ_NS POOL_NS"; "quit" ends it.
+calibrated; then for each "run MICROS TASKS" line it times a sequential loop calling the task
+(the same functools.partial the pool gets) and then pool.map with its default chunking, and prints "SEQ_NS POOL_NS"; "quit" ends it.
 """
 import functools
 import multiprocessing
@@ -50,8 +50,12 @@ def main():
                 break
             micros, tasks = int(parts[1]), int(parts[2])
             iterations = max(0, round((micros * 1000 - fixed) / per_iteration))
-            seq = timed_serial(iterations, tasks)
+            # The serial loop calls the very callable the pool calls.
             task = functools.partial(spin, iterations=iterations)
+            start = time.perf_counter_ns()
+            for i in range(tasks):
+                task(i)
+            seq = time.perf_counter_ns() - start
             start = time.perf_counter_ns()
             pool.map(task, range(tasks))
             par = time.perf_counter_ns() - start
