@@ -5,7 +5,7 @@ import dev.weft.spi.WorkerRecorder;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The standard {@link Recorder}: adds up each worker's batches, tasks and time, and gives {@link
@@ -49,11 +49,14 @@ public final class TimeAccounting implements Recorder {
 
   private static final class Account implements WorkerRecorder {
     private final String name;
-    private final LongAdder batches = new LongAdder();
-    private final LongAdder tasks = new LongAdder();
-    private final LongAdder failed = new LongAdder();
-    private final LongAdder working = new LongAdder();
-    private final LongAdder idle = new LongAdder();
+    // AtomicLongs, not LongAdders: a worker's account is written by that worker (and an IO
+    // engine's by at most as many carriers as there are cores), so striping buys nothing, and
+    // LongAdder's first use pulls in the VarHandle machinery, milliseconds of a pool's creation.
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong tasks = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong working = new AtomicLong();
+    private final AtomicLong idle = new AtomicLong();
 
     Account(String name) {
       this.name = name;
@@ -61,27 +64,27 @@ public final class TimeAccounting implements Recorder {
 
     @Override
     public void batch(int tasks, int failed, long startNanos, long endNanos) {
-      batches.increment();
-      this.tasks.add(tasks);
+      batches.incrementAndGet();
+      this.tasks.addAndGet(tasks);
       if (failed > 0) {
-        this.failed.add(failed);
+        this.failed.addAndGet(failed);
       }
-      working.add(endNanos - startNanos);
+      working.addAndGet(endNanos - startNanos);
     }
 
     @Override
     public void idle(long startNanos, long endNanos) {
-      idle.add(endNanos - startNanos);
+      idle.addAndGet(endNanos - startNanos);
     }
 
     WorkerStats snapshot() {
       return new WorkerStats(
           name,
-          batches.sum(),
-          tasks.sum(),
-          failed.sum(),
-          Duration.ofNanos(working.sum()),
-          Duration.ofNanos(idle.sum()));
+          batches.get(),
+          tasks.get(),
+          failed.get(),
+          Duration.ofNanos(working.get()),
+          Duration.ofNanos(idle.get()));
     }
   }
 }
