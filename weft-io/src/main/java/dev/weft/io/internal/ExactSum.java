@@ -38,8 +38,14 @@ public final class ExactSum implements Serializable {
   /** The biased exponent of 2^960, where the huge path starts; the largest finite one is 2046. */
   private static final int HUGE_EXP = 1983;
 
-  private static final java.math.BigDecimal TWO_TO_908 =
-      new java.math.BigDecimal(Math.scalb(1.0, 908));
+  /**
+   * 2^908 exactly, made only when a sum holds huge numbers: its 274 digits cost about 25 ms of
+   * interpreted {@code BigInteger} squaring, which as a static of this class every {@code weft agg}
+   * paid before its first chunk (a class-load timeline of the start).
+   */
+  private static final class Huge {
+    static final java.math.BigDecimal TWO_TO_908 = new java.math.BigDecimal(Math.scalb(1.0, 908));
+  }
 
   private double[] partials = new double[4];
   private int size;
@@ -206,10 +212,10 @@ public final class ExactSum implements Serializable {
     boolean hasHuge = h[0] != 0 || h[1] != 0 || h[2] != 0;
     if (hasFixed || hasHuge) {
       // BigDecimal.doubleValue() rounds correctly, to an infinity too when the sum overflows.
-      java.math.BigDecimal exact =
-          new java.math.BigDecimal(words(w))
-              .multiply(TWO_TO_MINUS_64)
-              .add(new java.math.BigDecimal(words(h)).multiply(TWO_TO_908));
+      java.math.BigDecimal exact = new java.math.BigDecimal(words(w)).multiply(TWO_TO_MINUS_64);
+      if (hasHuge) {
+        exact = exact.add(new java.math.BigDecimal(words(h)).multiply(Huge.TWO_TO_908));
+      }
       for (int j = 0; j < size; j++) {
         exact = exact.add(new java.math.BigDecimal(partials[j]));
       }
