@@ -56,6 +56,10 @@ for round in $(seq 1 "$rounds"); do
     cat "$work/$c.time" >>"$work/$c.times"
   done
 done
+# weft agg labels its figures on a first line (key=min/mean/max); the baselines print only the keys.
+if [ -f "$work/weft.out" ]; then
+  sed -i '1{/^key=min\/mean\/max$/d}' "$work/weft.out"
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 rows=""

@@ -49,6 +49,11 @@ final class AggCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  /** Where output and messages go when {@link PlainAgg} runs the command without picocli. */
+  PrintWriter plainOut;
+
+  PrintWriter plainErr;
+
   /** Standard input, replaced by tests. */
   Supplier<InputStream> stdin = () -> System.in;
 
@@ -102,12 +107,16 @@ final class AggCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--value must be 1 or more, was " + value);
     }
     if (files.contains(InputFiles.STDIN) && Terminal.isTerminal(0) && stdin.get() == System.in) {
-      spec.commandLine().getErr().println("weft agg: reading standard input; end it with Ctrl-D");
-      spec.commandLine().getErr().flush();
+      err().println("weft agg: reading standard input; end it with Ctrl-D");
+      err().flush();
     }
     try (InputFiles inputs = InputFiles.open(files, stdin)) {
       return aggregate(inputs.files());
     }
+  }
+
+  private PrintWriter err() {
+    return plainErr != null ? plainErr : spec.commandLine().getErr();
   }
 
   private int aggregate(List<Path> paths) throws InterruptedException {
@@ -125,8 +134,8 @@ final class AggCommand implements Callable<Integer> {
     if (skipBad) {
       records = records.skipBad();
     }
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = plainOut != null ? plainOut : spec.commandLine().getOut();
+    PrintWriter err = err();
     long start = System.nanoTime();
     FoldResult<SortedMap<String, Stats>> r;
     long peak;

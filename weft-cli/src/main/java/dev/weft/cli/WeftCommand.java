@@ -51,14 +51,23 @@ public final class WeftCommand implements Callable<Integer> {
   boolean debug;
 
   /**
-   * Runs the command and exits the JVM with its status.
+   * Runs the command and exits the JVM with its status. A plain {@code weft agg} line skips
+   * picocli's start-up ({@link PlainAgg}).
    *
    * @param args the command line
    */
   public static void main(String[] args) {
     int status;
     try {
-      status = commandLine(args).execute(args);
+      AggCommand plain = PlainAgg.parse(args);
+      status =
+          plain != null
+              ? PlainAgg.run(
+                  plain,
+                  args,
+                  PlainAgg.writer(System.out, "sun.stdout.encoding"),
+                  PlainAgg.writer(System.err, "sun.stderr.encoding"))
+              : commandLine(args).execute(args);
     } catch (OutOfMemoryError | StackOverflowError e) {
       // picocli hands only Exceptions to the handler; an Error would end the JVM with a trace.
       System.err.println("weft: " + failureMessage(e));

@@ -23,9 +23,6 @@ import java.util.Arrays;
 public final class ExactSum implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  private static final java.math.BigDecimal TWO_TO_MINUS_64 =
-      new java.math.BigDecimal(Math.scalb(1.0, -64));
-
   // The fast path: the exact sum of every input that is a multiple of 2^-64 below 2^52 in
   // magnitude (nearly all data from text: 0.1 is 0x1.999999999999ap-4), as a 192-bit two's
   // complement integer in units of 2^-64, high word w2. 2^63 such inputs cannot overflow it.
@@ -38,8 +35,18 @@ public final class ExactSum implements Serializable {
   /** The biased exponent of 2^960, where the huge path starts; the largest finite one is 2046. */
   private static final int HUGE_EXP = 1983;
 
-  private static final java.math.BigDecimal TWO_TO_908 =
-      new java.math.BigDecimal(Math.scalb(1.0, 908));
+  /**
+   * The scales of the parts as {@code BigDecimal}s, for sums that need more than the fixed-point
+   * part. Not statics of this class: {@code BigDecimal}'s own class initialization squares numbers
+   * of thousands of digits (about 25 ms, interpreted, and then C2 compiles of {@code BigInteger}),
+   * which every {@code weft agg} paid before its first chunk, on the workers' path, when this class
+   * first loaded (a class-load timeline and a profile of the start).
+   */
+  private static final class Scales {
+    static final java.math.BigDecimal TWO_TO_MINUS_64 =
+        new java.math.BigDecimal(Math.scalb(1.0, -64));
+    static final java.math.BigDecimal TWO_TO_908 = new java.math.BigDecimal(Math.scalb(1.0, 908));
+  }
 
   private double[] partials = new double[4];
   private int size;
@@ -204,12 +211,18 @@ public final class ExactSum implements Serializable {
     }
     boolean hasFixed = w[0] != 0 || w[1] != 0 || w[2] != 0;
     boolean hasHuge = h[0] != 0 || h[1] != 0 || h[2] != 0;
+    if (hasFixed && !hasHuge && size == 0) {
+      // The fixed-point part alone, the common case: BigInteger.doubleValue() rounds the integer
+      // correctly (half to even), and the scaling is exact (at least 2^-64, at most 2^127).
+      return Math.scalb(words(w).doubleValue(), -64);
+    }
     if (hasFixed || hasHuge) {
       // BigDecimal.doubleValue() rounds correctly, to an infinity too when the sum overflows.
       java.math.BigDecimal exact =
-          new java.math.BigDecimal(words(w))
-              .multiply(TWO_TO_MINUS_64)
-              .add(new java.math.BigDecimal(words(h)).multiply(TWO_TO_908));
+          new java.math.BigDecimal(words(w)).multiply(Scales.TWO_TO_MINUS_64);
+      if (hasHuge) {
+        exact = exact.add(new java.math.BigDecimal(words(h)).multiply(Scales.TWO_TO_908));
+      }
       for (int j = 0; j < size; j++) {
         exact = exact.add(new java.math.BigDecimal(partials[j]));
       }
@@ -218,11 +231,16 @@ public final class ExactSum implements Serializable {
     return roundPartials();
   }
 
+  /** The 192-bit two's complement number in {@code a}, low word first. */
   private static java.math.BigInteger words(long[] a) {
-    return java.math.BigInteger.valueOf(a[2])
-        .shiftLeft(128)
-        .add(new java.math.BigInteger(Long.toUnsignedString(a[1])).shiftLeft(64))
-        .add(new java.math.BigInteger(Long.toUnsignedString(a[0])));
+    byte[] bytes = new byte[3 * Long.BYTES]; // big-endian, as BigInteger reads it
+    for (int k = 0; k < 3; k++) {
+      long x = a[2 - k];
+      for (int i = 0; i < Long.BYTES; i++) {
+        bytes[k * Long.BYTES + i] = (byte) (x >>> (8 * (Long.BYTES - 1 - i)));
+      }
+    }
+    return new java.math.BigInteger(bytes);
   }
 
   private double roundPartials() {

@@ -154,4 +154,42 @@ class ExactSumTest {
     s.add(Double.NEGATIVE_INFINITY);
     assertThat(s.value()).isNaN();
   }
+
+  @Test
+  void fixedPointSumsRoundHalfToEvenAsBigDecimalDoes() {
+    double big = Math.scalb(1.0, 52) - 1; // the largest whole number on the fixed-point path
+    double tiny = Math.scalb(1.0, -53); // half an ulp of 1.0
+    List<List<Double>> ties =
+        List.of(
+            List.of(big, big, 3.0), // 2^53 + 1: halfway, to the even 2^53
+            List.of(big, big, 5.0), // 2^53 + 3: halfway, to the even 2^53 + 4
+            List.of(-big, -big, -3.0),
+            List.of(1.0, tiny), // 1 + 2^-53: to 1.0
+            List.of(1.0, 3 * tiny), // 1 + 3 * 2^-53: to 1 + 2^-51
+            List.of(-1.0, -3 * tiny),
+            List.of(1.0, tiny, Math.scalb(1.0, -64))); // just above halfway: up
+    Random rnd = new Random(23);
+    List<List<Double>> cases = new ArrayList<>(ties);
+    for (int round = 0; round < 300; round++) {
+      List<Double> values = new ArrayList<>();
+      for (int i = rnd.nextInt(200); i > 0; i--) {
+        values.add(
+            switch (rnd.nextInt(3)) {
+              case 0 -> Math.round(rnd.nextGaussian() * 500) / 10.0;
+              case 1 -> (rnd.nextBoolean() ? -1 : 1) * Math.scalb(rnd.nextDouble(), 51);
+              default -> (rnd.nextBoolean() ? -1 : 1) * Math.scalb(1.0, rnd.nextInt(100) - 62);
+            });
+      }
+      cases.add(values);
+    }
+    for (List<Double> values : cases) {
+      BigDecimal exact = BigDecimal.ZERO;
+      ExactSum sum = new ExactSum();
+      for (double v : values) {
+        exact = exact.add(new BigDecimal(v));
+        sum.add(v);
+      }
+      assertThat(sum.value()).as(values.toString()).isEqualTo(exact.doubleValue());
+    }
+  }
 }
