@@ -140,6 +140,11 @@ final class ListLoops<T, R> implements WorkLoop {
 
   private <E> List<E> run() throws InterruptedException {
     boolean inline = Job.isWorkerOf(engine);
+    if (inline && Thread.interrupted()) {
+      // The loop below clears what tasks leave between pieces; an interrupt that was there before
+      // the call is the caller's, and a blocking call answers it (a submission would, too).
+      throw new InterruptedException("interrupted before a nested map started");
+    }
     try {
       // A worker of this engine runs one loop itself: waiting for a queued loop could wait for
       // its own thread.

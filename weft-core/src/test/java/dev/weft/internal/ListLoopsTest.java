@@ -204,6 +204,26 @@ class ListLoopsTest {
   }
 
   @Test
+  void aNestedMapCalledWithTheInterruptSetThrowsInterruptedException() throws Exception {
+    try (Pool pool = Pool.cpu(1)) {
+      List<String> seen =
+          pool.map(
+              outer -> {
+                Thread.currentThread().interrupt();
+                try {
+                  pool.map(i -> i, range(100));
+                  return "completed";
+                } catch (InterruptedException e) {
+                  return "interrupted";
+                }
+              },
+              List.of(1));
+      assertThat(seen).containsExactly("interrupted");
+      assertThat(pool.map(i -> i + 1, range(3))).containsExactly(1, 2, 3);
+    }
+  }
+
+  @Test
   void anInterruptedCallerStopsTheLoopsAndTheirRunningTasks() throws Exception {
     CountDownLatch running = new CountDownLatch(2);
     CountDownLatch interruptedTasks = new CountDownLatch(2);
