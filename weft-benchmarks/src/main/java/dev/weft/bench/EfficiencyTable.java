@@ -250,10 +250,18 @@ public final class EfficiencyTable {
     return b;
   }
 
-  private static double median(double[] values) {
+  /** The median of the values (the upper one of an even count). */
+  static double median(double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     return sorted[sorted.length / 2];
+  }
+
+  /** The value at quantile {@code q} of the values, by the nearest rank below. */
+  static double quantile(double[] values, double q) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[(int) (q * sorted.length)];
   }
 
   private static String quartiles(double[] values) {

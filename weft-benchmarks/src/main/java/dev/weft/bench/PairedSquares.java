@@ -2,7 +2,6 @@ package dev.weft.bench;
 
 import dev.weft.Pool;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -66,12 +65,13 @@ public final class PairedSquares {
     }
     double[] medians = new double[3];
     for (int c = 0; c < 3; c++) {
-      double[] sorted = ms[c].clone();
-      Arrays.sort(sorted);
-      medians[c] = sorted[calls / 2];
+      medians[c] = EfficiencyTable.median(ms[c]);
       System.out.printf(
           "%-16s median %6.2f ms (q1 %.2f, q3 %.2f)%n",
-          names[c], medians[c], sorted[calls / 4], sorted[(3 * calls) / 4]);
+          names[c],
+          medians[c],
+          EfficiencyTable.quantile(ms[c], 0.25),
+          EfficiencyTable.quantile(ms[c], 0.75));
     }
     System.out.printf(
         "weft / parallelStream: %.2fx; %d calls each, 1,000,000 boxed squares%s%n",

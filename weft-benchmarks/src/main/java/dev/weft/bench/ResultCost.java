@@ -3,7 +3,6 @@ package dev.weft.bench;
 import dev.weft.Pool;
 import dev.weft.TaskFunction;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Function;
@@ -106,9 +105,7 @@ public final class ResultCost {
     }
     double[] median = new double[c];
     for (int k = 0; k < c; k++) {
-      double[] sorted = ms[k].clone();
-      Arrays.sort(sorted);
-      median[k] = sorted[rounds / 2];
+      median[k] = EfficiencyTable.median(ms[k]);
     }
     System.out.printf(
         "%d tasks of %d us, 2 workers, %d rounds; CPU %s%n", n, micros, rounds, cpuName());

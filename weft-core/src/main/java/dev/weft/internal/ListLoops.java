@@ -336,6 +336,7 @@ final class ListLoops<T, R> implements WorkLoop {
       first = failure == null;
       if (first) {
         failure = f;
+        changed.signalAll(); // the caller throws it at once
       } else if (suppressed < MAX_SUPPRESSED) {
         suppressed++;
         failure.addSuppressed(f);
@@ -345,12 +346,6 @@ final class ListLoops<T, R> implements WorkLoop {
     }
     if (first) {
       stopAll();
-      lock.lock();
-      try {
-        changed.signalAll();
-      } finally {
-        lock.unlock();
-      }
     }
     return true;
   }

@@ -3,6 +3,7 @@ package dev.weft.internal;
 import dev.weft.spi.Batch;
 import dev.weft.spi.BatchCallback;
 import dev.weft.spi.BatchControl;
+import dev.weft.spi.BatchResult;
 import dev.weft.spi.Engine;
 import dev.weft.spi.Recorder;
 import dev.weft.spi.WorkLoop;
@@ -44,7 +45,7 @@ public final class ThreadEngine implements Engine {
           null,
           new BatchCallback() {
             @Override
-            public void completed(dev.weft.spi.BatchResult result) {}
+            public void completed(BatchResult result) {}
           },
           null);
 
