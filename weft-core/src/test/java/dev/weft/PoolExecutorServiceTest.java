@@ -492,29 +492,13 @@ class PoolExecutorServiceTest {
 
   @Test
   void anInterruptedInvokeAllThrowsAndCancelsItsTasks() throws Exception {
-    for (boolean timed : List.of(false, true)) {
-      Blocker first = new Blocker();
-      Blocker second = new Blocker();
-      AtomicReference<Throwable> thrown = new AtomicReference<>();
-      Thread caller =
-          start(() ->
-              thrown.set(
-                  catchThrowable(() -> {
-                    Collection<Callable<String>> tasks = List.of(first, second);
-                    if (timed) {
-                      view.invokeAll(tasks, 1, TimeUnit.DAYS);
-                    } else {
-                      view.invokeAll(tasks);
-                    }
-                  })));
-      first.started.await();
-      second.started.await();
-      caller.interrupt();
-      caller.join();
-      assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
-      first.interrupted.await();
-      second.interrupted.await();
-    }
+    assertAnInterruptedCallThrowsAndCancelsBothTasks((tasks, timed) -> {
+      if (timed) {
+        view.invokeAll(tasks, 1, TimeUnit.DAYS);
+      } else {
+        view.invokeAll(tasks);
+      }
+    });
   }
 
   @Test
@@ -575,21 +559,30 @@ class PoolExecutorServiceTest {
 
   @Test
   void anInterruptedInvokeAnyThrowsAndCancelsItsTasks() throws Exception {
+    assertAnInterruptedCallThrowsAndCancelsBothTasks((tasks, timed) -> {
+      if (timed) {
+        view.invokeAny(tasks, 1, TimeUnit.DAYS);
+      } else {
+        view.invokeAny(tasks);
+      }
+    });
+  }
+
+  /** invokeAll or invokeAny, timed or not. */
+  private interface Invocation {
+    void invoke(Collection<Callable<String>> tasks, boolean timed) throws Exception;
+  }
+
+  /** Interrupts a caller blocked in the invocation, timed and untimed, once both tasks started. */
+  private void assertAnInterruptedCallThrowsAndCancelsBothTasks(Invocation invocation)
+      throws Exception {
     for (boolean timed : List.of(false, true)) {
       Blocker first = new Blocker();
       Blocker second = new Blocker();
       AtomicReference<Throwable> thrown = new AtomicReference<>();
       Thread caller =
           start(() ->
-              thrown.set(
-                  catchThrowable(() -> {
-                    Collection<Callable<String>> tasks = List.of(first, second);
-                    if (timed) {
-                      view.invokeAny(tasks, 1, TimeUnit.DAYS);
-                    } else {
-                      view.invokeAny(tasks);
-                    }
-                  })));
+              thrown.set(catchThrowable(() -> invocation.invoke(List.of(first, second), timed))));
       first.started.await();
       second.started.await();
       caller.interrupt();
