@@ -7,6 +7,7 @@ import dev.weft.internal.ThreadEngine;
 import dev.weft.internal.VirtualEngine;
 import dev.weft.spi.Batch;
 import dev.weft.spi.Engine;
+import dev.weft.spi.EngineProvider;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,6 +118,40 @@ public final class Pool extends AbstractMapper implements AutoCloseable {
     int id = POOL_IDS.incrementAndGet();
     return new Pool(
         new VirtualEngine("weft-io-" + id, maxConcurrency, ENGINE_CAPACITY), MapOptions.DEFAULTS);
+  }
+
+  /**
+   * A pool of {@code workers} worker processes: separate JVMs started with this JVM's JDK and class
+   * path, for work that must be isolated. A task that never returns is stopped for real (its worker
+   * is killed and replaced), and a crash, an {@link OutOfMemoryError} or a native fault in one task
+   * fails that task, not this JVM. Tasks and their inputs and results are serialized, so they must
+   * not count on memory shared with the caller; a call whose function captures something that
+   * cannot be shipped is rejected when it starts. Needs the module {@code dev.weft:weft-process} on
+   * the class or module path; its {@code ProcessEngine} takes options (heap per worker, JVM
+   * options, an initializer, timeouts): {@code Pool.on(ProcessEngine.create(options))}.
+   *
+   * @param workers the number of worker processes, at least 1
+   * @return the pool
+   * @throws IllegalStateException if weft-process is not there
+   */
+  public static Pool processes(int workers) {
+    if (workers < 1) {
+      throw new IllegalArgumentException("workers must be at least 1, was " + workers);
+    }
+    return new Pool(providedEngine("processes", workers), MapOptions.DEFAULTS);
+  }
+
+  private static Engine providedEngine(String kind, int parallelism) {
+    for (EngineProvider provider : java.util.ServiceLoader.load(EngineProvider.class)) {
+      if (provider.kind().equals(kind)) {
+        return provider.create(parallelism);
+      }
+    }
+    throw new IllegalStateException(
+        "no engine of kind \""
+            + kind
+            + "\" is on the class or module path: add the dependency dev.weft:weft-"
+            + ("processes".equals(kind) ? "process" : kind));
   }
 
   /**
@@ -612,7 +647,7 @@ public final class Pool extends AbstractMapper implements AutoCloseable {
       return List.of();
     }
     // As in MapRun: an IO engine's parallelism counts tasks that may wait at once, not cores.
-    long workers = Math.min(parallelism(), 4L * Runtime.getRuntime().availableProcessors());
+    long workers = Math.max(1, Math.min(parallelism(), engine.computeSlots()));
     int count = (int) Math.max(1, Math.min(SLICES_PER_WORKER * workers, n / MIN_SLICE));
     List<Slice> slices = new ArrayList<>(count);
     for (int k = 0; k < count; k++) {
