@@ -71,6 +71,9 @@ public final class Shipping {
   /** Why a class is refused though it is serializable, or null if it is not refused. */
   static String refusal(Class<?> c) {
     String name = c.getName();
+    if (name.equals("java.util.concurrent.ConcurrentHashMap$Segment")) {
+      return null; // the lock-shaped placeholders of ConcurrentHashMap's own serial form
+    }
     if (name.startsWith("java.util.concurrent.atomic.")) {
       return "an atomic variable, whose updates in a worker process would never reach this JVM:"
           + " return values from the task and combine them instead";
