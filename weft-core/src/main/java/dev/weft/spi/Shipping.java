@@ -34,9 +34,26 @@ public final class Shipping {
    * @throws NotShippableException if it cannot, naming the captured class
    */
   public static void check(Object task, String what) {
+    check(task, what, false);
+  }
+
+  /**
+   * Checks that a task whose only effect is what it writes (a loop body that returns nothing) can
+   * be shipped: as {@link #check(Object, String)}, and it must not capture an array either, since
+   * in a worker process it would write into a copy that this JVM never sees.
+   *
+   * @param task the task
+   * @param what how to name it in the message
+   * @throws NotShippableException if it cannot be shipped or captures an array
+   */
+  public static void checkWritesNoCopies(Object task, String what) {
+    check(task, what, true);
+  }
+
+  private static void check(Object task, String what, boolean refuseArrays) {
     Walker walker;
     try {
-      walker = new Walker();
+      walker = new Walker(refuseArrays);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -97,6 +114,11 @@ public final class Shipping {
         || java.util.concurrent.Future.class.isAssignableFrom(c)) {
       return "a thread, executor or future of this JVM, which a worker process cannot use";
     }
+    if (name.equals("dev.weft.policy.RateLimiter")) {
+      return "a rate limiter: one bucket shared by this JVM's threads, and a copy in each worker"
+          + " process would multiply the rate. Limit the rate in this JVM (feed the pool from a"
+          + " rate-limited iterator), or create a limiter per worker in a worker initializer";
+    }
     if (name.equals("dev.weft.Pool")
         || name.equals("dev.weft.channel.Channel")
         || name.equals("dev.weft.scope.Scope")) {
@@ -121,9 +143,11 @@ public final class Shipping {
 
   private static final class Walker extends ObjectOutputStream {
     final List<String> lambdas = new ArrayList<>();
+    final boolean refuseArrays;
 
-    Walker() throws IOException {
+    Walker(boolean refuseArrays) throws IOException {
       super(OutputStream.nullOutputStream());
+      this.refuseArrays = refuseArrays;
       enableReplaceObject(true);
     }
 
@@ -139,6 +163,13 @@ public final class Shipping {
                   + ")");
         }
         return obj;
+      }
+      if (refuseArrays && obj != null && obj.getClass().isArray()) {
+        throw new Refused(
+            obj.getClass().getComponentType().getName() + "[]",
+            "in a worker process it would write into a copy of the array, which this JVM never"
+                + " sees: return the results instead (mapInts, mapLongs, mapDoubles, reduceRange)"
+                + " or write into a SharedMemory segment that the body maps by its handle");
       }
       if (obj != null) {
         String reason = refusal(obj.getClass());
