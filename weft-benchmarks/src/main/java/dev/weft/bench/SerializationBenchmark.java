@@ -194,7 +194,6 @@ public class SerializationBenchmark {
    * @param original the message sent
    * @param copy the message received
    */
-  @SuppressWarnings("unchecked")
   static void check(Object original, Object copy) {
     if (original instanceof Batch<?, ?> b) {
       if (!(copy instanceof Batch<?, ?> d)
@@ -204,24 +203,29 @@ public class SerializationBenchmark {
           || !b.inputs().equals(d.inputs())) {
         throw new AssertionError("batch differs after the round trip: " + copy);
       }
-      check(b.function(), d.function());
+      checkFunction(b.function(), d.function(), b.inputs().subList(0, Math.min(5, b.size())));
     } else if (original instanceof TaskFunction<?, ?> f) {
-      if (!(copy instanceof TaskFunction<?, ?> g) || copy == original) {
-        throw new AssertionError("function not copied: " + copy);
-      }
-      for (int x : new int[] {0, 3, -7, 46_341, Integer.MAX_VALUE}) {
-        Object want = apply((TaskFunction<Object, Object>) f, x);
-        Object got = apply((TaskFunction<Object, Object>) g, x);
-        if (!Objects.equals(want, got)) {
-          throw new AssertionError("copied function: f(" + x + ") = " + got + ", not " + want);
-        }
-      }
+      checkFunction(f, copy, List.of(0, 3, -7, 46_341, Integer.MAX_VALUE));
     } else if (!Objects.deepEquals(original, copy)) {
       throw new AssertionError(
           "differs after the round trip: "
               + (copy == null ? "null" : copy.getClass().getName())
               + " "
               + (copy instanceof Object[] a ? Arrays.toString(a) : String.valueOf(copy)));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void checkFunction(Object f, Object copy, List<?> inputs) {
+    if (!(copy instanceof TaskFunction<?, ?> g) || copy == f) {
+      throw new AssertionError("function not copied: " + copy);
+    }
+    for (Object x : inputs) {
+      Object want = apply((TaskFunction<Object, Object>) f, x);
+      Object got = apply((TaskFunction<Object, Object>) g, x);
+      if (!Objects.equals(want, got)) {
+        throw new AssertionError("copied function: f(" + x + ") = " + got + ", not " + want);
+      }
     }
   }
 
@@ -345,8 +349,35 @@ public class SerializationBenchmark {
   }
 
   /**
-   * Round-trips every payload with every codec once and prints the serialized sizes: a quick check
-   * outside JMH.
+   * Messages an engine may meet beyond the benchmark's payloads, each with how to compare its copy:
+   * null elements, JDK immutable lists and sublist views, lambdas that capture values, method
+   * references, records with null components.
+   *
+   * @return the probe cases by name
+   */
+  static java.util.Map<String, Object> probes() {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    ArrayList<Integer> withNulls = integers(10);
+    withNulls.set(0, null);
+    withNulls.set(9, null);
+    m.put("ArrayList with null elements", withNulls);
+    m.put("Object[] result with nulls", new Object[] {1L, null, 3L, null});
+    m.put("List.of(...) (JDK immutable list)", List.of(1, 2, 3));
+    m.put("subList view", integers(100).subList(10, 20));
+    m.put("Arrays.asList view", Arrays.asList(1, 2, 3));
+    m.put("record with a null component", new Point(1, 2.0, null));
+    int offset = 41;
+    TaskFunction<Integer, Long> capturing = x -> (long) x + offset;
+    m.put("batch, lambda capturing an int", new Batch<>(1L, 0L, integers(5), capturing, false));
+    TaskFunction<Integer, Integer> abs = Math::abs;
+    m.put("batch, method reference Math::abs", new Batch<>(2L, 0L, integers(5), abs, false));
+    m.put("batch of records", new Batch<>(3L, 0L, List.of(new Point(1, 1.0, "a")), p -> p, true));
+    return m;
+  }
+
+  /**
+   * Round-trips every payload with every codec once and prints the serialized sizes, then the probe
+   * cases of {@link #probes()} with OK or the failure: a quick check outside JMH.
    *
    * @param args ignored
    */
@@ -371,5 +402,33 @@ public class SerializationBenchmark {
         System.out.printf("size %s %s %d bytes%n", codecName, p, codec.lastSize());
       }
     }
+    for (String codecName : List.of("fory", "kryo", "java")) {
+      for (var e : probes().entrySet()) {
+        Codec codec = Codec.create(codecName); // fresh, so that one failure cannot leave state
+        String outcome;
+        try {
+          Object copy = codec.roundTrip(e.getValue());
+          if (e.getValue() instanceof List<?> l) {
+            // a view's copy need not be a view, only an equal list
+            outcome = l.equals(copy) ? "OK as " + copy.getClass().getName() : "DIFFERS " + copy;
+          } else {
+            check(e.getValue(), copy);
+            outcome = "OK";
+          }
+        } catch (RuntimeException | AssertionError x) {
+          outcome = "FAILS " + x.getClass().getSimpleName() + ": " + firstLine(x.getMessage());
+        }
+        System.out.printf("probe %s | %s | %s%n", codecName, e.getKey(), outcome);
+      }
+    }
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    String line = nl < 0 ? s : s.substring(0, nl);
+    return line.length() > 160 ? line.substring(0, 160) + "..." : line;
   }
 }
