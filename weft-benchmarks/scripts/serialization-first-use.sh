@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What a fresh worker JVM pays for its serialization library (ADR 9), in fresh JVMs
 # (dev.weft.bench.SerializationFirstUse): a JVM that only builds the payloads (the floor), then
-# Apache Fory, Kryo and Java serialization each building its codec and round-tripping the first
+# Apache Fory (three configurations: default, async compilation, no code generation), Kryo and
+# Java serialization each building its codec and round-tripping the first
 # batch of 1,000 Integers with a lambda, the first result of 1,000 Longs and a second batch.
 # Rounds are interleaved. Prints the medians in ms, the libraries' jar sizes (from ~/.m2) and what
 # each library prints on stderr with and without --sun-misc-unsafe-memory-access=allow.
@@ -23,7 +24,7 @@ main=dev.weft.bench.SerializationFirstUse
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ser-first-use.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-modes="none fory kryo java"
+modes="none fory fory-async fory-nocodegen kryo java"
 
 echo "CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores; $("$java" -version 2>&1 | head -1)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -38,11 +39,11 @@ done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
-printf '%-6s %10s %10s %12s %13s %13s   (medians of %d fresh JVMs, ms)\n' \
+printf '%-15s %10s %10s %12s %13s %13s   (medians of %d fresh JVMs, ms)\n' \
   mode process build first-batch first-result second-batch "$rounds"
 for m in $modes; do
   col() { awk -v m="$m" -v c="$1" '$1 == m {print $c}' "$work/results" | median; }
-  printf '%-6s %10s %10s %12s %13s %13s\n' "$m" "$(col 2)" "$(col 3)" "$(col 4)" "$(col 5)" "$(col 6)"
+  printf '%-15s %10s %10s %12s %13s %13s\n' "$m" "$(col 2)" "$(col 3)" "$(col 4)" "$(col 5)" "$(col 6)"
 done
 
 echo

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.apache.fory.Fory;
+import org.apache.fory.config.ForyBuilder;
 import org.apache.fory.config.Language;
 import org.apache.fory.memory.MemoryBuffer;
 import org.objenesis.strategy.StdInstantiatorStrategy;
@@ -60,10 +61,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * reference tracking off, its defaults otherwise, JIT serializers on); Kryo with {@code
  * setRegistrationRequired(false)}, the {@link ClosureSerializer} for serializable lambdas and
  * Objenesis as the fallback instantiator (records use Kryo's built-in {@code RecordSerializer});
- * Java with a new {@code ObjectOutputStream} and {@code ObjectInputStream} per message, as a stream
- * per message requires. {@link #setUp} round-trips every payload once and fails the trial unless
- * the copy equals the original (for a batch: the same ids and inputs, and the copied function
- * computes the same results).
+ * Two more Fory configurations can be chosen with {@code -p codec=...}: {@code fory-async} ({@code
+ * withAsyncCompilation(true)}: interpreted serializers until the generated ones are compiled in the
+ * background) and {@code fory-nocodegen} ({@code withCodegen(false)}), since a worker JVM's
+ * start-up pays for Fory's code generation (see {@link SerializationFirstUse}). Java with a new
+ * {@code ObjectOutputStream} and {@code ObjectInputStream} per message, as a stream per message
+ * requires. {@link #setUp} round-trips every payload once and fails the trial unless the copy
+ * equals the original (for a batch: the same ids and inputs, and the copied function computes the
+ * same results).
  *
  * <p>Fory uses {@code sun.misc.Unsafe}, which JDK 25 warns about unless {@code
  * --sun-misc-unsafe-memory-access=allow}; Kryo's {@code ClosureSerializer} wants {@code
@@ -246,24 +251,34 @@ public class SerializationBenchmark {
 
     static Codec create(String name) {
       return switch (name) {
-        case "fory" -> new ForyCodec();
+        case "fory" -> new ForyCodec(Fory.builder());
+        // Fory's serializers interpreted at first, its generated ones swapped in when compiled
+        case "fory-async" -> new ForyCodec(Fory.builder().withAsyncCompilation(true));
+        // Fory without generated serializers at all: no janino compilation at start-up
+        case "fory-nocodegen" -> new ForyCodec(Fory.builder().withCodegen(false));
         case "kryo" -> new KryoCodec();
         case "java" -> new JavaCodec();
-        default -> throw new IllegalArgumentException("fory, kryo or java, not " + name);
+        default ->
+            throw new IllegalArgumentException(
+                "fory, fory-async, fory-nocodegen, kryo or java, not " + name);
       };
     }
   }
 
   /** Apache Fory, Java mode, no registration, one {@code Fory} per thread (it is not shared). */
   static final class ForyCodec extends Codec {
-    private final Fory fory =
-        Fory.builder()
-            .withLanguage(Language.JAVA)
-            .requireClassRegistration(false)
-            .suppressClassRegistrationWarnings(true)
-            .build();
+    private final Fory fory;
     private final MemoryBuffer buffer = MemoryBuffer.newHeapBuffer(1 << 16);
     private int size;
+
+    ForyCodec(ForyBuilder builder) {
+      fory =
+          builder
+              .withLanguage(Language.JAVA)
+              .requireClassRegistration(false)
+              .suppressClassRegistrationWarnings(true)
+              .build();
+    }
 
     @Override
     Object roundTrip(Object message) {
@@ -394,7 +409,7 @@ public class SerializationBenchmark {
             "result1000",
             "doubles1mb",
             "points1000");
-    for (String codecName : List.of("fory", "kryo", "java")) {
+    for (String codecName : List.of("fory", "fory-nocodegen", "kryo", "java")) {
       Codec codec = Codec.create(codecName);
       for (String p : payloads) {
         Object m = payload(p);
@@ -402,7 +417,7 @@ public class SerializationBenchmark {
         System.out.printf("size %s %s %d bytes%n", codecName, p, codec.lastSize());
       }
     }
-    for (String codecName : List.of("fory", "kryo", "java")) {
+    for (String codecName : List.of("fory", "fory-nocodegen", "kryo", "java")) {
       for (var e : probes().entrySet()) {
         Codec codec = Codec.create(codecName); // fresh, so that one failure cannot leave state
         String outcome;

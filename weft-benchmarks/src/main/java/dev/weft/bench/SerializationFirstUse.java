@@ -8,11 +8,12 @@ import dev.weft.spi.Batch;
  * once per fresh JVM by {@code weft-benchmarks/scripts/serialization-first-use.sh}, which also
  * times the whole process and checks what each library prints on JDK 25.
  *
- * <p>Modes: {@code fory}, {@code kryo}, {@code java} (the codecs of {@link SerializationBenchmark},
- * configured the same way); {@code none} builds the payloads only (the floor). Prints the mode, the
- * milliseconds to build the codec, to round-trip the first {@code batch1000} (a {@link Batch} of
- * 1,000 {@code Integer}s with a lambda), then the first {@code result1000} (an {@code Object[]} of
- * 1,000 {@code Long}s), and the second batch, each checked against the original.
+ * <p>Modes: {@code fory}, {@code fory-async}, {@code fory-nocodegen}, {@code kryo}, {@code java}
+ * (the codecs of {@link SerializationBenchmark}, configured the same way); {@code none} builds the
+ * payloads only (the floor). Prints the mode, the milliseconds to build the codec, to round-trip
+ * the first {@code batch1000} (a {@link Batch} of 1,000 {@code Integer}s with a lambda), then the
+ * first {@code result1000} (an {@code Object[]} of 1,000 {@code Long}s), and the second batch, each
+ * checked against the original.
  */
 public final class SerializationFirstUse {
   private SerializationFirstUse() {}
@@ -20,7 +21,7 @@ public final class SerializationFirstUse {
   /**
    * Runs one mode.
    *
-   * @param args {@code fory}, {@code kryo}, {@code java} or {@code none}
+   * @param args a codec of {@link SerializationBenchmark} or {@code none}
    */
   public static void main(String[] args) {
     String mode = args.length > 0 ? args[0] : "fory";
