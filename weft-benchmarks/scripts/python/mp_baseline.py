@@ -29,6 +29,7 @@ weft-benchmarks/scripts/python-baseline.sh runs it in a venv that has numpy.
 from __future__ import annotations
 
 import argparse
+import math
 import multiprocessing as mp
 import os
 import platform
@@ -120,8 +121,8 @@ def fmt_human(v):
 
 def percentile(sorted_values, p):
     """Nearest-rank percentile of an already sorted list."""
-    k = max(0, min(len(sorted_values) - 1, int(round(p / 100.0 * len(sorted_values) + 0.5)) - 1))
-    return sorted_values[k]
+    k = math.ceil(p / 100.0 * len(sorted_values)) - 1
+    return sorted_values[max(0, min(len(sorted_values) - 1, k))]
 
 
 def cpu_model():
