@@ -6,14 +6,17 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.weft.Pool;
 import dev.weft.TaskFailedException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,10 +26,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the sums and {@link Pool#reduceRange} equal a sequential loop's at every size (the parameterized
  * tests use 0, 1, 7, 4,096, 8,193, 100,003 and 1,000,000), from empty through one element, ranges
  * that are not a multiple of the slice count, to a million; slices combined in index order;
- * failures named by their slice's range; an interrupted caller; closed pools. {@link
- * RemotePoolConformance} runs it for each engine; {@link SharedMemoryKernelConformance} adds what
- * needs memory shared with the tasks ({@link Pool#forRange} and {@link Pool#mapInts} write into
- * arrays the caller reads).
+ * failures named by their slice's range, a failing slice stopping a blocked one, an interrupted
+ * caller stopping the slices; closed pools. {@link RemotePoolConformance} runs it for each engine;
+ * {@link SharedMemoryKernelConformance} adds what needs memory shared with the tasks ({@link
+ * Pool#forRange} and {@link Pool#mapInts} write into arrays the caller reads).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 public abstract class KernelConformance {
@@ -38,6 +41,9 @@ public abstract class KernelConformance {
    * @return the pool
    */
   protected abstract Pool newPool(int parallelism);
+
+  /** Flags for slices to raise; shared with worker processes through the file system. */
+  @TempDir protected Path flags;
 
   static int[] values(int n) {
     int[] a = new int[n];
@@ -169,6 +175,65 @@ public abstract class KernelConformance {
           .hasMessage(
               "range [0, 4) failed: java.lang.ArithmeticException: zero at the third element")
           .hasCauseInstanceOf(ArithmeticException.class);
+    }
+  }
+
+  @Test
+  void aFailingSliceStopsABlockedOne() throws Exception {
+    FileFlag blockerStarted = FileFlag.in(flags, "blocker-started");
+    FileFlag blockerInterrupted = FileFlag.in(flags, "blocker-interrupted");
+    int n = 1_000_000;
+    try (Pool pool = newPool(2)) {
+      // The body writes nothing: forRange is fine on any engine as long as results are not
+      // written into the caller's memory.
+      assertThatThrownBy(() ->
+              pool.forRange(
+                  0,
+                  n,
+                  (lo, hi) -> {
+                    if (lo == 0) {
+                      blockerStarted.raise();
+                      RemotePoolConformance.sleepUntilInterrupted(blockerInterrupted);
+                    } else if (lo <= n / 2 && n / 2 < hi) {
+                      blockerStarted.await(RemotePoolConformance.SIGN_OF_LIFE);
+                      throw new IllegalArgumentException("slice " + lo);
+                    }
+                  }))
+          .isInstanceOf(TaskFailedException.class)
+          .hasMessageStartingWith("range [")
+          .hasCauseInstanceOf(IllegalArgumentException.class);
+      blockerInterrupted.await(RemotePoolConformance.SIGN_OF_LIFE);
+    }
+  }
+
+  @Test
+  void interruptingTheCallerOfASumStopsItsSlices() throws Exception {
+    FileFlag started = FileFlag.in(flags, "started");
+    AtomicBoolean callerSawInterrupt = new AtomicBoolean();
+    Pool pool = newPool(2);
+    try {
+      Thread caller =
+          Thread.ofPlatform()
+              .start(() -> {
+                try {
+                  pool.sumLongs(
+                      0,
+                      1_000_000,
+                      i -> {
+                        started.raise();
+                        RemotePoolConformance.sleepUntilInterrupted(null);
+                        return i;
+                      });
+                } catch (InterruptedException e) {
+                  callerSawInterrupt.set(true);
+                }
+              });
+      started.await(RemotePoolConformance.SIGN_OF_LIFE);
+      caller.interrupt();
+      caller.join();
+      assertThat(callerSawInterrupt).isTrue();
+    } finally {
+      pool.close(); // the slices sleep for minutes: close returns only if they were stopped
     }
   }
 
