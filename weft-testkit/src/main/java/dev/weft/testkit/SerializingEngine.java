@@ -44,9 +44,11 @@ import java.util.function.BooleanSupplier;
  * worker processes, without the cost of starting any. {@link RemotePoolConformance} runs on it.
  *
  * <p>The workers are a fixed set of daemon platform threads named {@code weft-ser-<n>-<i>}, taking
- * batches from one FIFO queue. On top of serialization, each batch's function is checked with
- * {@link Shipping#check} (as a pool checks it when a call starts), so a submitted task that
- * captures an atomic, a lock or a pool fails instead of silently running against its copy.
+ * batches from one FIFO queue and running each copy with {@link BatchRunner}, the loop every engine
+ * shares (weft-core's own thread engine is not exported, so it cannot be wrapped). On top of
+ * serialization, each batch's function is checked with {@link Shipping#check} (as a pool checks it
+ * when a call starts), so a submitted task that captures an atomic, a lock or a pool fails instead
+ * of silently running against its copy.
  *
  * <p>Per-input failures, never a lost batch: an input that cannot be serialized fails with a {@link
  * NotShippableException} naming its class, a result that cannot be serialized back fails its input

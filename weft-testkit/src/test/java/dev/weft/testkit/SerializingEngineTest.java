@@ -15,11 +15,14 @@ import dev.weft.spi.Recorder;
 import dev.weft.spi.WorkerRecorder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -312,6 +315,53 @@ class SerializingEngineTest {
     assertThat(engine.handoffNanos())
         .isPositive()
         .isNotEqualTo(SerializingEngine.INITIAL_HANDOFF_NANOS);
+  }
+
+  @Test
+  void everyAcceptedBatchIsReportedExactlyOnceWhateverCancelsAndShutdownNowRace() throws Exception {
+    int n = Modes.scale(2_000);
+    SerializingEngine engine = new SerializingEngine(2, 64);
+    engine.start(Recorder.NONE);
+    AtomicIntegerArray calls = new AtomicIntegerArray(n);
+    ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
+    List<BatchControl> controls = new ArrayList<>();
+    int accepted = 0;
+    for (int b = 0; b < n; b++) {
+      int id = b;
+      try {
+        controls.add(
+            engine.execute(
+                new Batch<Integer, Integer>(id, 0, range(3), x -> x * 2, false),
+                r -> {
+                  calls.incrementAndGet(id);
+                  if (r.batchId() != id) {
+                    wrong.add("batch " + id + " reported as " + r.batchId());
+                  }
+                  for (int i = 0; i < r.attempted(); i++) {
+                    if (r.error(i) != null || !Integer.valueOf(2 * i).equals(r.values()[i])) {
+                      wrong.add("batch " + id + " input " + i + ": " + r.values()[i]);
+                    }
+                  }
+                }));
+        accepted++;
+      } catch (RejectedExecutionException e) {
+        break; // shut down below, from the middle of the run
+      }
+      if (b % 3 == 0) {
+        controls.get(b / 2).cancel(); // some queued, some running, some done
+      }
+      if (b == n / 2) {
+        Thread.ofPlatform().start(engine::shutdownNow);
+      }
+    }
+    assertThat(engine.awaitTermination(Duration.ofSeconds(60))).isTrue();
+    assertThat(wrong).isEmpty();
+    for (int b = 0; b < accepted; b++) {
+      assertThat(calls.get(b)).as("callbacks of batch %d", b).isEqualTo(1);
+    }
+    for (int b = accepted; b < n; b++) {
+      assertThat(calls.get(b)).as("callbacks of rejected batch %d", b).isZero();
+    }
   }
 
   private static BatchResult run(SerializingEngine engine, Batch<?, ?> batch) throws Exception {
