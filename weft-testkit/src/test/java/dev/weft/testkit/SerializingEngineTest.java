@@ -197,6 +197,41 @@ class SerializingEngineTest {
   }
 
   @Test
+  void aTaskThatIgnoresItsInterruptPastTheGracePeriodFailsSayingItDidNotStop() throws Exception {
+    try (Pool pool = Pool.on(new SerializingEngine(1))) {
+      List<Outcome<Integer, Integer>> outcomes =
+          pool.with(o -> o.withTaskTimeout(Duration.ofMillis(100), Duration.ZERO))
+              .mapOutcomes(
+                  x -> {
+                    // Runs 300 ms by its own clock whatever happens: 200 ms past limit and grace.
+                    long end = System.nanoTime() + 300_000_000L;
+                    while (System.nanoTime() - end < 0) {
+                      try {
+                        Thread.sleep(10);
+                      } catch (InterruptedException ignored) {
+                        // deliberately deaf
+                      }
+                    }
+                    return x;
+                  },
+                  range(1));
+      assertThat(((Outcome.Failure<Integer, Integer>) outcomes.getFirst()).error())
+          .isInstanceOfSatisfying(
+              TaskTimeoutException.class, e -> assertThat(e.taskStopped()).isFalse())
+          .hasMessageContaining("ran on past its grace period");
+      // Its interrupt did not outlive it: the next call's task is not interrupted.
+      assertThat(
+              pool.map(
+                  x -> {
+                    Thread.sleep(1);
+                    return x;
+                  },
+                  range(3)))
+          .containsExactly(0, 1, 2);
+    }
+  }
+
+  @Test
   void cancelBeforeStartReportsCancelledAndCancelWhileRunningInterrupts() throws Exception {
     SerializingEngine engine = new SerializingEngine(1);
     engine.start(Recorder.NONE);
