@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * The behaviour every in-JVM engine must have, run through the {@link Pool} API: everything in
  * {@link RemotePoolConformance}, which asserts on results only, and what only an engine whose tasks
  * share memory with the caller can be asked: nested use of the same pool from inside its tasks (a
- * task that captures its pool could not be shipped), closing a pool from its own task, and the
+ * task that captures its pool could not be shipped), closing a pool from its own task, the
+ * read-ahead bound under the automatic batch size that a hand-off of microseconds gives, and the
  * kernels that write into the caller's arrays ({@link SharedMemoryKernelConformance}). An engine's
  * test class extends this and says how to make a pool; every test then runs against that engine.
  *

@@ -694,6 +694,7 @@ public final class SerializingEngine implements Engine {
       recorder.batch(result.attempted(), failed, result.startNanos(), result.endNanos());
       long sample = System.nanoTime() - begin - result.runNanos();
       if (sample > 0) {
+        // Workers race on this read-modify-write; a lost update only delays the estimate.
         handoffNanos = Math.max(1, handoffNanos + (sample - handoffNanos) / 8);
       }
       job.callback.completed(result);
