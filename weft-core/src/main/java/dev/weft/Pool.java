@@ -448,16 +448,14 @@ public final class Pool extends AbstractMapper implements AutoCloseable {
    */
   public void forRange(int from, int to, RangeTask body) throws InterruptedException {
     Objects.requireNonNull(body, "body");
-    if (engine.shipsWork()) {
-      Shipping.checkWritesNoCopies(body, "forRange's body");
-    }
     runSlices(
         from,
         to,
         (lo, hi) -> {
           body.run(lo, hi);
           return null;
-        });
+        },
+        body);
   }
 
   /**
@@ -767,8 +765,26 @@ public final class Pool extends AbstractMapper implements AutoCloseable {
 
   private <R> List<R> runSlices(int from, int to, RangeFunction<? extends R> fn)
       throws InterruptedException {
+    return runSlices(from, to, fn, null);
+  }
+
+  /**
+   * @param forRangeBody the body of a {@link #forRange}, whose only effect is what it writes, or
+   *     null for a kernel that returns its results
+   */
+  private <R> List<R> runSlices(
+      int from, int to, RangeFunction<? extends R> fn, RangeTask forRangeBody)
+      throws InterruptedException {
     checkOpen();
     List<Slice> slices = slices(from, to);
+    if (engine.shipsWork()) {
+      // Checked here, not only by the map below: a range of one slice runs on the caller.
+      if (forRangeBody != null) {
+        Shipping.checkWritesNoCopies(forRangeBody, "forRange's body");
+      } else {
+        Shipping.check(fn, "the kernel's function");
+      }
+    }
     if (slices.size() == 1) {
       return java.util.Collections.singletonList(runInline(fn, from, to));
     }

@@ -162,14 +162,22 @@ public final class Shipping {
                   + lambda.getImplMethodName()
                   + ")");
         }
+        if (refuseArrays) {
+          // An array the body captures is what it writes into; arrays deeper in the graph (an
+          // exception's stack trace, a collection's internals) are not.
+          for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
+            Object arg = lambda.getCapturedArg(i);
+            if (arg != null && arg.getClass().isArray()) {
+              throw new Refused(
+                  arg.getClass().getComponentType().getName() + "[]",
+                  "in a worker process it would write into a copy of the array, which this JVM"
+                      + " never sees: return the results instead (mapInts, mapLongs, mapDoubles,"
+                      + " reduceRange) or write into a SharedMemory segment that the body maps"
+                      + " by its handle");
+            }
+          }
+        }
         return obj;
-      }
-      if (refuseArrays && obj != null && obj.getClass().isArray()) {
-        throw new Refused(
-            obj.getClass().getComponentType().getName() + "[]",
-            "in a worker process it would write into a copy of the array, which this JVM never"
-                + " sees: return the results instead (mapInts, mapLongs, mapDoubles, reduceRange)"
-                + " or write into a SharedMemory segment that the body maps by its handle");
       }
       if (obj != null) {
         String reason = refusal(obj.getClass());

@@ -68,6 +68,31 @@ class ShippingTest {
   }
 
   @Test
+  void aBodyThatWritesIntoACapturedArrayIsRefusedButAnExceptionItThrowsIsNot() {
+    double[] out = new double[10];
+    dev.weft.RangeTask writes =
+        (lo, hi) -> {
+          for (int i = lo; i < hi; i++) {
+            out[i] = i;
+          }
+        };
+    assertThat(
+            catchThrowableOfType(
+                NotShippableException.class,
+                () -> Shipping.checkWritesNoCopies(writes, "forRange's body")))
+        .hasMessageContaining("forRange's body (a lambda in dev.weft.spi.ShippingTest")
+        .hasMessageContaining("captures a double[]")
+        .hasMessageContaining("write into a copy");
+    IllegalStateException boom = new IllegalStateException("boom"); // has a stack-trace array
+    dev.weft.RangeTask throwing =
+        (lo, hi) -> {
+          throw boom;
+        };
+    assertThatCode(() -> Shipping.checkWritesNoCopies(throwing, "forRange's body"))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
   void aPoolCannotBeShipped() {
     try (Pool pool = Pool.cpu(1)) {
       TaskFunction<Integer, Integer> nested = x -> pool.map(y -> y, List.of(x)).get(0);

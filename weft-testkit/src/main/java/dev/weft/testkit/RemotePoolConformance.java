@@ -34,7 +34,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -103,18 +102,6 @@ public abstract class RemotePoolConformance {
    */
   protected String platformThreadPrefix() {
     return null;
-  }
-
-  /**
-   * Whether the engine enforces a call's task deadline ({@link
-   * dev.weft.MapOptions#withTaskTimeout}), as the {@link dev.weft.spi.Engine} contract says it
-   * must. True here; an engine that does not yet may say false to skip that test, which is a gap to
-   * close rather than a choice.
-   *
-   * @return true if tasks past their deadline fail with a {@code TaskTimeoutException}
-   */
-  protected boolean enforcesTaskDeadlines() {
-    return true;
   }
 
   static List<Integer> range(int n) {
@@ -622,7 +609,6 @@ public abstract class RemotePoolConformance {
 
   @Test
   void aTaskPastItsDeadlineFailsAsTimedOutAndTheOthersSucceed() throws Exception {
-    assumeTrue(enforcesTaskDeadlines(), "this engine does not enforce task deadlines yet");
     // Generous next to the instant tasks, so that a busy machine does not time them out too.
     Duration limit = Duration.ofMillis(500);
     try (Pool pool = newPool(2)) {
@@ -1112,9 +1098,6 @@ public abstract class RemotePoolConformance {
   }
 
   @Test
-  @Disabled(
-      "weft-core gap: Pool.submit does not call Shipping.check, so a submitted task that cannot"
-          + " be shipped is refused only by the engine, through its future")
   void aSubmittedTaskCapturingAnAtomicIsRejectedBySubmit() throws Exception {
     assumeShipping();
     AtomicInteger counter = new AtomicInteger();
@@ -1125,9 +1108,6 @@ public abstract class RemotePoolConformance {
   }
 
   @Test
-  @Disabled(
-      "weft-core gap: a kernel over a range of one slice runs on the caller without"
-          + " Shipping.check, so it accepts a term that captures an atomic")
   void aTinyKernelWhoseTermCapturesAnAtomicIsRejectedToo() throws Exception {
     assumeShipping();
     AtomicInteger counter = new AtomicInteger();
@@ -1138,10 +1118,6 @@ public abstract class RemotePoolConformance {
   }
 
   @Test
-  @Disabled(
-      "weft-core gap: mapInts, mapLongs and mapDoubles write into an array their slices capture,"
-          + " so on a shipping engine the writes land in the workers' copies and the caller gets"
-          + " zeros (forRange has the same shape by design)")
   void mapIntsReturnsItsResultsOnAShippingEngine() throws Exception {
     assumeShipping();
     int[] in = IntStream.range(0, 100_000).toArray();
