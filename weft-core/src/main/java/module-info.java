@@ -9,4 +9,5 @@ module dev.weft.core {
   exports dev.weft.channel;
   exports dev.weft.scope;
   exports dev.weft.policy;
+  exports dev.weft.shm;
 }
