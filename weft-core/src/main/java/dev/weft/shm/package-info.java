@@ -5,7 +5,9 @@
  * and sees as a {@link java.lang.foreign.MemorySegment} or through typed views ({@link
  * dev.weft.shm.LongView}, {@link dev.weft.shm.IntView}, {@link dev.weft.shm.DoubleView}, {@link
  * dev.weft.shm.ByteView}). Large arrays reach worker processes by {@linkplain
- * dev.weft.shm.SharedMemory.Handle handle}, not by copy.
+ * dev.weft.shm.SharedMemory.Handle handle}, not by copy. {@link dev.weft.shm.SharedQueue} is a
+ * bounded multi-producer multi-consumer queue between processes, the cross-process sibling of
+ * {@link dev.weft.channel.Channel}.
  *
  * <h2>Vocabulary</h2>
  *
