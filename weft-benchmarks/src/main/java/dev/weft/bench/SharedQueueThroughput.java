@@ -56,7 +56,8 @@ public final class SharedQueueThroughput {
   /**
    * Measures, or runs a child mode.
    *
-   * @param args {@code [n [runs]]} to measure, or a child mode (internal)
+   * @param args {@code [n [runs [only]]]} to measure (only: run the measurements whose name
+   *     contains it), or a child mode (internal)
    * @throws Exception if a run fails
    */
   public static void main(String[] args) throws Exception {
@@ -66,13 +67,18 @@ public final class SharedQueueThroughput {
     }
     long n = args.length > 0 ? Long.parseLong(args[0]) : 5_000_000;
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    String only = args.length > 2 ? args[2] : "";
     SharedMemory.reclaimOrphans();
     for (String t : List.of("shm", "uds-each", "uds-batched")) {
-      report(t + " one-way", "msgs/s", runs, () -> oneWay(t, n));
+      if ((t + " one-way").contains(only)) {
+        report(t + " one-way", "msgs/s", runs, () -> oneWay(t, n));
+      }
     }
     long trips = n / 20;
     for (String t : List.of("shm", "uds-each")) {
-      report(t + " round trip", "us", runs, () -> roundTrip(t, trips));
+      if ((t + " round trip").contains(only)) {
+        report(t + " round trip", "us", runs, () -> roundTrip(t, trips));
+      }
     }
   }
 

@@ -192,6 +192,35 @@ class SharedMemoryTest {
   }
 
   @Test
+  void aHandleShippedToAnotherJvmMapsTheArrayThereInsteadOfCopyingIt() throws Exception {
+    int n = 100_000;
+    try (SharedMemory m = SharedMemory.create(LEAKS.name(), 8L * n)) {
+      DoubleView d = m.doubles();
+      for (int i = 0; i < n; i++) {
+        d.set(i, i * 0.5);
+      }
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        out.writeObject(m.handle());
+      }
+      String shipped = java.util.Base64.getEncoder().encodeToString(bytes.toByteArray());
+      assertThat(shipped.length()).as("the handle, not the array").isLessThan(1_000);
+      try (ChildJvm child = ChildJvm.start(ShmChild.class, "sum-handle", shipped)) {
+        assertThat(child.waitFor()).as(child.output()).isZero();
+        assertThat(child.output()).contains("sum=" + (0.5 * n * (n - 1) / 2));
+      }
+    }
+  }
+
+  @Test
+  void aLiveProcessCountsOnlyWithItsOwnStartTimeSoAReusedPidDoesNot() {
+    long self = SharedMemory.identity(ProcessHandle.current());
+    assertThat(SharedMemory.isAlive(self)).isTrue();
+    assertThat(SharedMemory.isAlive(self ^ 1)).as("same pid, another start time").isFalse();
+    assertThat(SharedMemory.isAlive((long) Integer.MAX_VALUE << 32 | 1)).isFalse();
+  }
+
+  @Test
   void anotherJvmWritesWhatThisOneReads() throws Exception {
     String name = LEAKS.name();
     try (SharedMemory m = SharedMemory.create(name, 8 * 1000);

@@ -42,6 +42,22 @@ public final class ShmChild {
         }
         System.out.println("done");
       }
+      case "sum-handle" -> { // args[1] is a serialized Handle in Base64, not a name
+        SharedMemory.Handle h;
+        try (java.io.ObjectInputStream in =
+            new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(name)))) {
+          h = (SharedMemory.Handle) in.readObject();
+        }
+        try (SharedMemory m = h.attachReadOnly()) {
+          DoubleView d = m.doubles();
+          double sum = 0;
+          for (long i = 0; i < d.length(); i++) {
+            sum += d.get(i);
+          }
+          System.out.println("sum=" + sum);
+        }
+      }
       default -> throw new IllegalArgumentException(args[0]);
     }
   }
