@@ -559,11 +559,22 @@ public final class SharedMemory implements AutoCloseable {
         // Not ours to judge unless it is an unfinished creation by a dead process.
         return creating && creatorDied(file) && Files.deleteIfExists(p);
       }
-      if (pruneDead(header) > 0) {
+      if (creating) {
+        // A temporary name is never reused, so deleting it is safe even if the segment was linked
+        // to its real name (which is then reclaimed by its own entry) or removed already.
+        return pruneDead(header) == 0 && Files.deleteIfExists(p);
+      }
+      // Removed, or unlinked since we opened it by its old name: the name we hold may belong to a
+      // new segment by now (under the lock with neither marker set, it cannot).
+      if ((long) LONG.getVolatile(header, OFF_REMOVED) != 0) {
         return false;
       }
-      if (creating) {
-        return Files.deleteIfExists(p);
+      boolean unlinked = (long) LONG.getVolatile(header, OFF_UNLINKED) != 0;
+      if (unlinked != file.startsWith(PREFIX + "~")) {
+        return false;
+      }
+      if (pruneDead(header) > 0) {
+        return false;
       }
       LONG.setVolatile(header, OFF_REMOVED, 1L);
       return Files.deleteIfExists(p);
