@@ -90,8 +90,8 @@ import java.util.stream.StreamSupport;
  * queue was closed meanwhile, publishes its slot as a skip marker and throws; a receiver of a
  * closed queue returns the end only when the head has reached the tail, so an element whose send
  * returned is never stranded behind the end. The state (open, closed, failing, failed), the failing
- * pid and the error text live in the segment's first cache lines; head and tail have lines of their
- * own.
+ * pid, the error text and the codec's class name live in the segment's first 1.25 KiB; head and
+ * tail have lines of their own.
  *
  * @param <T> the element type
  */
@@ -110,7 +110,10 @@ public final class SharedQueue<T> implements Iterable<T>, AutoCloseable {
   private static final long OFF_FAIL_LEN = 216;
   private static final long OFF_FAIL_TEXT = 256;
   private static final int FAIL_TEXT_BYTES = 1024;
-  private static final long OFF_SLOTS = OFF_FAIL_TEXT + FAIL_TEXT_BYTES;
+  private static final long OFF_CODEC_LEN = 16; // int
+  private static final long OFF_CODEC_NAME = OFF_FAIL_TEXT + FAIL_TEXT_BYTES;
+  private static final int CODEC_NAME_BYTES = 256;
+  private static final long OFF_SLOTS = OFF_CODEC_NAME + CODEC_NAME_BYTES;
   private static final long SLOT_HEADER = 16; // sequence (8), length (4), padding (4)
   private static final int SKIPPED = -1;
 
@@ -176,6 +179,9 @@ public final class SharedQueue<T> implements Iterable<T>, AutoCloseable {
     MemorySegment s = m.segment();
     s.set(ValueLayout.JAVA_INT, OFF_CAPACITY, capacity);
     s.set(ValueLayout.JAVA_INT, OFF_MAX_BYTES, maxElementBytes);
+    byte[] codecName = codecName(codec);
+    s.set(ValueLayout.JAVA_INT, OFF_CODEC_LEN, codecName.length);
+    MemorySegment.copy(codecName, 0, s, ValueLayout.JAVA_BYTE, OFF_CODEC_NAME, codecName.length);
     long stride = strideFor(maxElementBytes);
     for (long i = 0; i < capacity; i++) {
       s.set(ValueLayout.JAVA_LONG, OFF_SLOTS + i * stride, 2 * i);
@@ -195,6 +201,7 @@ public final class SharedQueue<T> implements Iterable<T>, AutoCloseable {
    * @throws java.nio.file.NoSuchFileException if there is no such queue
    * @throws IOException if it cannot be attached, is not a queue, or its creator died before
    *     setting it up
+   * @throws IllegalArgumentException if the queue was created with a codec of another class
    */
   public static <T> SharedQueue<T> open(String name, Codec<T> codec) throws IOException {
     Objects.requireNonNull(codec, "codec");
@@ -214,11 +221,30 @@ public final class SharedQueue<T> implements Iterable<T>, AutoCloseable {
         }
         Thread.onSpinWait();
       }
+      String created = codecNameIn(s);
+      String mine = new String(codecName(codec), StandardCharsets.UTF_8);
+      if (!created.equals(mine)) {
+        throw new IllegalArgumentException(
+            "queue '" + name + "' was created with codec " + created + ", not " + mine);
+      }
     } catch (IOException | RuntimeException e) {
       m.close();
       throw e;
     }
     return new SharedQueue<>(m, codec);
+  }
+
+  /** The codec's class: what another process must use too, recorded so a mismatch is an error. */
+  private static byte[] codecName(Codec<?> codec) {
+    byte[] b = codec.getClass().getName().getBytes(StandardCharsets.UTF_8);
+    return b.length <= CODEC_NAME_BYTES ? b : java.util.Arrays.copyOf(b, CODEC_NAME_BYTES);
+  }
+
+  private static String codecNameIn(MemorySegment s) {
+    int n = s.get(ValueLayout.JAVA_INT, OFF_CODEC_LEN);
+    byte[] b = new byte[Math.clamp(n, 0, CODEC_NAME_BYTES)];
+    MemorySegment.copy(s, ValueLayout.JAVA_BYTE, OFF_CODEC_NAME, b, 0, b.length);
+    return new String(b, StandardCharsets.UTF_8);
   }
 
   /**
