@@ -9,7 +9,10 @@ package dev.weft.shm;
 public final class RemoteFailureException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** The process that failed the queue or died. */
   private final long pid;
+
+  /** Whether it died rather than failed the queue. */
   private final boolean died;
 
   RemoteFailureException(long pid, boolean died, String message) {

@@ -35,6 +35,18 @@ public final class QueueChild {
         System.out.println("ready");
         Thread.sleep(Long.MAX_VALUE);
       }
+      case "consume" -> { // receive until the end, then report count and sum
+        long count = 0;
+        long sum = 0;
+        System.out.println("ready");
+        try (q) {
+          for (long v : q) {
+            count++;
+            sum += v;
+          }
+        }
+        System.out.println("count=" + count + " sum=" + sum);
+      }
       case "hold" -> { // an end that never receives
         System.out.println("ready");
         Thread.sleep(Long.MAX_VALUE);

@@ -330,6 +330,39 @@ class SharedQueueTest {
   }
 
   @Test
+  void workersExchangeThroughTheQueueWithoutTheParentInTheMiddle() throws Exception {
+    long n = 50_000;
+    try (SharedQueue<Long> q = SharedQueue.create(LEAKS.name(), 128, 8, Codec.longs());
+        ChildJvm c1 = ChildJvm.start(QueueChild.class, "consume", q.name());
+        ChildJvm c2 = ChildJvm.start(QueueChild.class, "consume", q.name())) {
+      // Both consumers hold ends before anything ends: the first to see the end must not take the
+      // queue's last reference while the other is still opening it.
+      c1.await("ready");
+      c2.await("ready");
+      try (ChildJvm p1 = ChildJvm.start(QueueChild.class, "produce-detach", q.name(), "0", "" + n);
+          ChildJvm p2 =
+              ChildJvm.start(QueueChild.class, "produce-detach", q.name(), "" + n, "" + n)) {
+        assertThat(p1.waitFor()).as(p1.output()).isZero();
+        assertThat(p2.waitFor()).as(p2.output()).isZero();
+      }
+      q.close(); // the parent only ends the stream once both producers are done
+      assertThat(c1.waitFor()).as(c1.output()).isZero();
+      assertThat(c2.waitFor()).as(c2.output()).isZero();
+      long count = 0;
+      long sum = 0;
+      for (ChildJvm c : List.of(c1, c2)) {
+        java.util.regex.Matcher m =
+            java.util.regex.Pattern.compile("count=(\\d+) sum=(\\d+)").matcher(c.output());
+        assertThat(m.find()).as(c.output()).isTrue();
+        count += Long.parseLong(m.group(1));
+        sum += Long.parseLong(m.group(2));
+      }
+      assertThat(count).isEqualTo(2 * n);
+      assertThat(sum).isEqualTo((2 * n - 1) * (2 * n) / 2);
+    }
+  }
+
+  @Test
   void aFailureInAnotherJvmReachesTheReceiverWithItsText() throws Exception {
     try (SharedQueue<Long> q = SharedQueue.create(LEAKS.name(), 4, 8, Codec.longs());
         ChildJvm child = ChildJvm.start(QueueChild.class, "fail", q.name(), "disk on fire")) {
