@@ -40,9 +40,10 @@ import java.util.stream.StreamSupport;
  *
  * <ul>
  *   <li><b>Bound</b>: at most {@link #capacity()} elements of at most {@link #maxElementBytes()}
- *       encoded bytes each; the memory is {@code capacity × (16 + maxElementBytes)} bytes, fixed at
- *       creation. A larger element is refused with {@link IllegalArgumentException}, without taking
- *       a slot. Elements are encoded by the queue's {@link Codec}.
+ *       encoded bytes each; the memory is {@code capacity × (16 + maxElementBytes)} bytes (rounded
+ *       up to 8), fixed at creation. A larger element is refused with {@link
+ *       IllegalArgumentException}, without taking a slot. Elements are encoded by the queue's
+ *       {@link Codec}.
  *   <li><b>Blocking</b>: {@link #send} waits while the queue is full, {@link #receive} while it is
  *       empty; {@link #trySend} and {@link #tryReceive} never wait; {@link #receiveOrClosed}
  *       reports the end as a value. A wait spins for 20 us, yields until 200 us, then parks for
@@ -71,8 +72,10 @@ import java.util.stream.StreamSupport;
  * </ul>
  *
  * <p>Thread-safety: any number of threads of any number of processes may send and receive at once.
- * {@code detach} or {@code close} while another thread of the same process still uses the end makes
- * that thread's call throw {@link IllegalStateException}.
+ * {@code detach} or {@code close} while another thread still uses the same end unmaps the memory
+ * under it and makes that thread's call throw {@link IllegalStateException}: parts of a program
+ * with lifetimes of their own should each {@linkplain Handle#open() open} an end, in the same
+ * process too.
  *
  * <p>Memory consistency: actions in a thread before it sends an element happen before the actions
  * of the thread, in whatever process, that receives that element, after its {@code receive}
@@ -90,8 +93,8 @@ import java.util.stream.StreamSupport;
  * queue was closed meanwhile, publishes its slot as a skip marker and throws; a receiver of a
  * closed queue returns the end only when the head has reached the tail, so an element whose send
  * returned is never stranded behind the end. The state (open, closed, failing, failed), the failing
- * pid, the error text and the codec's class name live in the segment's first 1.25 KiB; head and
- * tail have lines of their own.
+ * pid, the error text and the codec's class name live in the segment's first 1.5 KiB; head and tail
+ * have lines of their own.
  *
  * @param <T> the element type
  */
@@ -176,19 +179,28 @@ public final class SharedQueue<T> implements Iterable<T>, AutoCloseable {
     }
     long bytes = OFF_SLOTS + capacity * strideFor(maxElementBytes);
     SharedMemory m = SharedMemory.create(name, bytes);
-    MemorySegment s = m.segment();
-    s.set(ValueLayout.JAVA_INT, OFF_CAPACITY, capacity);
-    s.set(ValueLayout.JAVA_INT, OFF_MAX_BYTES, maxElementBytes);
-    byte[] codecName = codecName(codec);
-    s.set(ValueLayout.JAVA_INT, OFF_CODEC_LEN, codecName.length);
-    MemorySegment.copy(codecName, 0, s, ValueLayout.JAVA_BYTE, OFF_CODEC_NAME, codecName.length);
-    long stride = strideFor(maxElementBytes);
-    for (long i = 0; i < capacity; i++) {
-      s.set(ValueLayout.JAVA_LONG, OFF_SLOTS + i * stride, 2 * i);
+    try {
+      MemorySegment s = m.segment();
+      s.set(ValueLayout.JAVA_INT, OFF_CAPACITY, capacity);
+      s.set(ValueLayout.JAVA_INT, OFF_MAX_BYTES, maxElementBytes);
+      byte[] codecName = codecName(codec);
+      s.set(ValueLayout.JAVA_INT, OFF_CODEC_LEN, codecName.length);
+      MemorySegment.copy(codecName, 0, s, ValueLayout.JAVA_BYTE, OFF_CODEC_NAME, codecName.length);
+      long stride = strideFor(maxElementBytes);
+      for (long i = 0; i < capacity; i++) {
+        s.set(ValueLayout.JAVA_LONG, OFF_SLOTS + i * stride, 2 * i);
+      }
+      // The segment is attachable by name already; openers wait for this last store.
+      LONG.setVolatile(s, OFF_MAGIC, MAGIC);
+      return new SharedQueue<>(m, codec);
+    } catch (RuntimeException | Error e) {
+      try {
+        m.close(); // an opener waits for the set-up only while we hold the segment
+      } catch (IOException x) {
+        e.addSuppressed(x);
+      }
+      throw e;
     }
-    // The segment is attachable by name already; openers wait for this last store.
-    LONG.setVolatile(s, OFF_MAGIC, MAGIC);
-    return new SharedQueue<>(m, codec);
   }
 
   /**
