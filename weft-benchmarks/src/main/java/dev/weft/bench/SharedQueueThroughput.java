@@ -93,7 +93,7 @@ public final class SharedQueueThroughput {
     }
     List<String> all = new ArrayList<>();
     for (double d : v) {
-      all.add(String.format("%.0f", d));
+      all.add(String.format(d < 100 ? "%.2f" : "%.0f", d));
     }
     System.out.printf(
         "%-24s median %,12.2f %s   runs %s%n", what, EfficiencyTable.median(v), unit, all);
