@@ -176,6 +176,22 @@ class SharedQueueTest {
   }
 
   @Test
+  void aMissingQueueAndBadParametersAreClearErrors() {
+    String name = LEAKS.name();
+    assertThatThrownBy(() -> SharedQueue.open(name, Codec.longs()))
+        .isInstanceOf(java.nio.file.NoSuchFileException.class)
+        .hasMessageContaining(name);
+    assertThatThrownBy(() -> SharedQueue.create(name, 0, 8, Codec.longs()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("capacity");
+    assertThatThrownBy(() -> SharedQueue.create(name, 1, 0, Codec.longs()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxElementBytes");
+    assertThatThrownBy(() -> SharedQueue.create("a/b", 1, 8, Codec.longs()))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void openingWithAnotherCodecIsRefusedNamingBoth() throws Exception {
     try (SharedQueue<Long> q = SharedQueue.create(LEAKS.name(), 2, 8, Codec.longs())) {
       assertThatThrownBy(() -> SharedQueue.open(q.name(), Codec.doubles()))
