@@ -9,6 +9,7 @@ module dev.weft.core {
   exports dev.weft.channel;
   exports dev.weft.scope;
   exports dev.weft.policy;
+  exports dev.weft.shm;
 
   uses dev.weft.spi.EngineProvider;
 }

@@ -37,7 +37,8 @@ class ArchitectureTest {
           "dev.weft.diag",
           "dev.weft.channel",
           "dev.weft.scope",
-          "dev.weft.policy");
+          "dev.weft.policy",
+          "dev.weft.shm");
   private static final Map<String, ClassModel> models = new TreeMap<>();
 
   @BeforeAll

@@ -9,7 +9,14 @@ package dev.weft.channel;
 public final class ChannelClosedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  ChannelClosedException(String message, Throwable cause) {
+  /**
+   * An exception for a channel-like queue that has ended; public so that queues outside this
+   * package (the cross-process {@code dev.weft.shm.SharedQueue}) report their end the same way.
+   *
+   * @param message what ended
+   * @param cause the error the channel was failed with, or null if it was closed normally
+   */
+  public ChannelClosedException(String message, Throwable cause) {
     super(message, cause);
   }
 
