@@ -1,0 +1,150 @@
+package dev.weft.process.internal;
+
+import dev.weft.process.ProcessOptions;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The command line of a worker JVM: the parent's own {@code java}, its class path (and module path,
+ * if it has one), weft's options, then the user's.
+ */
+final class Launcher {
+  private Launcher() {}
+
+  static List<String> command(
+      ProcessOptions options,
+      Path socket,
+      long token,
+      String workerName,
+      String codec,
+      boolean cds) {
+    List<String> c = new ArrayList<>();
+    c.add(java());
+    if (cds) {
+      c.add("-XX:SharedArchiveFile=" + archive());
+      c.add("-XX:+AutoCreateSharedArchive");
+      // A stale or missing archive is normal here (it is made at the first worker's exit): no
+      // warnings into the task output.
+      c.add("-Xlog:cds=off");
+      c.add("-Xlog:cds+dynamic=off");
+    }
+    c.add("-XX:+UseSerialGC");
+    c.add("-XX:+IgnoreUnrecognizedVMOptions");
+    c.add("--sun-misc-unsafe-memory-access=allow");
+    if (options.heap() != null) {
+      c.add("-Xmx" + options.heap());
+    }
+    for (Map.Entry<String, String> p : options.systemProperties().entrySet()) {
+      c.add("-D" + p.getKey() + "=" + p.getValue());
+    }
+    c.addAll(options.jvmOptions());
+    String classPath = System.getProperty("java.class.path", "");
+    String modulePath = System.getProperty("jdk.module.path", "");
+    if (!classPath.isEmpty()) {
+      c.add("-cp");
+      c.add(classPath);
+    }
+    if (!modulePath.isEmpty() && WorkerMain.class.getModule().isNamed()) {
+      c.add("--module-path");
+      c.add(modulePath);
+      c.add("--add-modules");
+      c.add("ALL-MODULE-PATH");
+      c.add("-m");
+      c.add("dev.weft.process/" + WorkerMain.class.getName());
+    } else {
+      if (!modulePath.isEmpty()) {
+        c.add("--module-path");
+        c.add(modulePath);
+        c.add("--add-modules");
+        c.add("ALL-MODULE-PATH");
+      }
+      c.add(WorkerMain.class.getName());
+    }
+    ProcessHandle me = ProcessHandle.current();
+    c.add(socket.toString());
+    c.add(Long.toString(token));
+    c.add(workerName);
+    c.add(Long.toString(me.pid()));
+    c.add(Long.toString(me.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L)));
+    c.add(codec);
+    return c;
+  }
+
+  /**
+   * Whether class-data sharing can work for this class path: the JDK archives classes from jar
+   * files only and refuses a class path with a non-empty directory (as in a build's tests).
+   */
+  static boolean cdsApplies() {
+    for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+      if (entry.isEmpty()) {
+        continue;
+      }
+      File f = new File(entry);
+      if (f.isDirectory()) {
+        String[] children = f.list();
+        if (children != null && children.length > 0) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  static String java() {
+    String home = System.getProperty("java.home");
+    Path java = Path.of(home, "bin", isWindows() ? "java.exe" : "java");
+    return java.toFile().canExecute()
+        ? java.toString()
+        : ProcessHandle.current().info().command().orElse("java");
+  }
+
+  private static boolean isWindows() {
+    return File.separatorChar == '\\';
+  }
+
+  /**
+   * One archive per JDK and class path, in the temporary directory: the JDK checks that an archive
+   * matches the JVM and the class path, and recreates a stale one.
+   */
+  static Path archive() {
+    try {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      d.update(System.getProperty("java.home").getBytes(StandardCharsets.UTF_8));
+      d.update(System.getProperty("java.vm.version", "").getBytes(StandardCharsets.UTF_8));
+      d.update(System.getProperty("java.class.path", "").getBytes(StandardCharsets.UTF_8));
+      d.update(System.getProperty("jdk.module.path", "").getBytes(StandardCharsets.UTF_8));
+      String hash = HexFormat.of().formatHex(d.digest(), 0, 8);
+      return privateDir().resolve("weft-worker-" + hash + ".jsa");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * A directory of this user's only, for the archives: the JVM maps an archive into memory, so one
+   * that another user could write must not be used.
+   */
+  private static Path privateDir() {
+    Path d =
+        Path.of(
+            System.getProperty("java.io.tmpdir"),
+            "weft-cds-" + System.getProperty("user.name", "user"));
+    try {
+      if (!java.nio.file.Files.isDirectory(d)) {
+        java.nio.file.Files.createDirectories(
+            d,
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+      }
+      return d;
+    } catch (java.io.IOException | UnsupportedOperationException e) {
+      return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+  }
+}
