@@ -19,19 +19,23 @@ final class Core {
 
   static RuntimeException lost(
       String worker, long pid, int exitCode, String signal, int attempts, String detail) {
-    return new IllegalStateException(
-        "worker "
-            + worker
-            + " (pid "
-            + pid
-            + ") died: exit "
-            + exitCode
-            + " "
-            + signal
-            + " after "
-            + attempts
-            + " attempts: "
-            + detail);
+    StringBuilder b = new StringBuilder("worker ").append(worker);
+    if (pid >= 0) {
+      b.append(" (pid ").append(pid).append(')');
+    }
+    b.append(" died");
+    if (signal != null) {
+      b.append(", killed by ").append(signal);
+    } else if (exitCode >= 0) {
+      b.append(" with exit code ").append(exitCode);
+    }
+    b.append(", before the task finished; tried ")
+        .append(attempts)
+        .append(attempts == 1 ? " time" : " times");
+    if (detail != null && !detail.isBlank()) {
+      b.append(": ").append(detail);
+    }
+    return new IllegalStateException(b.toString());
   }
 
   static Exception timedOut(String task, Duration limit, String worker, long pid) {

@@ -35,7 +35,6 @@ final class Launcher {
       c.add("-Xlog:cds+dynamic=off");
     }
     c.add("-XX:+UseSerialGC");
-    c.add("-XX:+IgnoreUnrecognizedVMOptions");
     c.add("--sun-misc-unsafe-memory-access=allow");
     if (options.heap() != null) {
       c.add("-Xmx" + options.heap());

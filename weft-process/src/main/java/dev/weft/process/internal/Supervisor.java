@@ -78,7 +78,9 @@ public final class Supervisor {
   /** Functions a worker caches; the parent evicts (and tells the worker) beyond this. */
   static final int MAX_CACHED_FUNCTIONS = 32;
 
-  private static final long CONNECT_TIMEOUT_SECONDS = 60;
+  /** How long a new worker may take to connect; a property so that a test can shorten it. */
+  private static final long CONNECT_TIMEOUT_MILLIS =
+      Long.getLong("weft.process.connectTimeoutMillis", 60_000);
 
   /** A function's id and serialized form, made once per function object. */
   record FnEntry(long id, byte[] bytes, Throwable failure) {}
@@ -728,11 +730,15 @@ public final class Supervisor {
                       "it exited with code " + p.exitValue() + " before it connected")));
       SocketChannel ch;
       try {
-        ch = connected.get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        ch = connected.get(CONNECT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
         p.destroyForcibly();
         throw new IOException(
-            "it did not connect within " + CONNECT_TIMEOUT_SECONDS + " s and was killed");
+            "it (pid "
+                + p.pid()
+                + ") did not connect within "
+                + CONNECT_TIMEOUT_MILLIS
+                + " ms and was killed");
       } catch (ExecutionException e) {
         c.joinPumps();
         String tail = c.stderrTail();
