@@ -9,4 +9,6 @@ module dev.weft.core {
   exports dev.weft.channel;
   exports dev.weft.scope;
   exports dev.weft.policy;
+
+  uses dev.weft.spi.EngineProvider;
 }

@@ -1,6 +1,7 @@
 package dev.weft;
 
 import dev.weft.internal.MapRun;
+import dev.weft.spi.Shipping;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -29,6 +30,9 @@ abstract sealed class AbstractMapper implements Mapper permits Pool, AbstractMap
     Objects.requireNonNull(fn, "fn");
     Pool pool = pool();
     pool.checkOpen();
+    if (pool.engine().shipsWork()) {
+      Shipping.check(fn, "the function");
+    }
     MapOptions o = options();
     return MapRun.create(
         pool.engine(),
@@ -41,7 +45,8 @@ abstract sealed class AbstractMapper implements Mapper permits Pool, AbstractMap
         collect,
         o.window(),
         o.chunkSize(),
-        o.targetBatchTime().toNanos(),
+        o.targetBatchNanos(pool.engine().handoffNanos()),
+        o.taskDeadline(),
         pool.batchIds());
   }
 

@@ -2,7 +2,9 @@ package dev.weft;
 
 /**
  * What became of one input: it {@linkplain Success succeeded}, {@linkplain Failure failed} or was
- * {@linkplain Cancelled cancelled} before it ran.
+ * {@linkplain Cancelled cancelled} before it ran. A failure is the task's own (it threw), or the
+ * engine's verdict on it: its worker died on every attempt ({@link Failure#workerLost()}, a {@link
+ * WorkerLostException}) or it ran past its time limit ({@link Failure#timedOut()}).
  *
  * <p>Returned by the collect-all methods ({@link Pool#mapOutcomes}, {@link Pool#imapOutcomes},
  * {@link Pool#imapUnorderedOutcomes}), which never throw for a task's failure. Every outcome names
@@ -66,7 +68,27 @@ public sealed interface Outcome<T, R> {
    * @param <T> the input type
    * @param <R> the result type
    */
-  record Failure<T, R>(long index, T input, Throwable error) implements Outcome<T, R> {}
+  record Failure<T, R>(long index, T input, Throwable error) implements Outcome<T, R> {
+    /**
+     * Whether the task did not fail by itself: the worker running it died (a killed or crashed
+     * worker process) on every attempt, so {@link #error()} is a {@link WorkerLostException}.
+     *
+     * @return true for a lost worker
+     */
+    public boolean workerLost() {
+      return error instanceof WorkerLostException;
+    }
+
+    /**
+     * Whether the task ran past its time limit ({@link MapOptions#withTaskTimeout}) and was stopped
+     * by the engine, so {@link #error()} is a {@link dev.weft.policy.TaskTimeoutException}.
+     *
+     * @return true for a timeout
+     */
+    public boolean timedOut() {
+      return error instanceof dev.weft.policy.TaskTimeoutException;
+    }
+  }
 
   /**
    * The task did not finish because its work was cancelled (the pool was shut down with {@link

@@ -7,6 +7,8 @@ import dev.weft.internal.ThreadEngine;
 import dev.weft.internal.VirtualEngine;
 import dev.weft.spi.Batch;
 import dev.weft.spi.Engine;
+import dev.weft.spi.EngineProvider;
+import dev.weft.spi.Shipping;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -120,6 +122,40 @@ public final class Pool extends AbstractMapper implements AutoCloseable {
   }
 
   /**
+   * A pool of {@code workers} worker processes: separate JVMs started with this JVM's JDK and class
+   * path, for work that must be isolated. A task that never returns is stopped for real (its worker
+   * is killed and replaced), and a crash, an {@link OutOfMemoryError} or a native fault in one task
+   * fails that task, not this JVM. Tasks and their inputs and results are serialized, so they must
+   * not count on memory shared with the caller; a call whose function captures something that
+   * cannot be shipped is rejected when it starts. Needs the module {@code dev.weft:weft-process} on
+   * the class or module path; its {@code ProcessEngine} takes options (heap per worker, JVM
+   * options, an initializer, timeouts): {@code Pool.on(ProcessEngine.create(options))}.
+   *
+   * @param workers the number of worker processes, at least 1
+   * @return the pool
+   * @throws IllegalStateException if weft-process is not there
+   */
+  public static Pool processes(int workers) {
+    if (workers < 1) {
+      throw new IllegalArgumentException("workers must be at least 1, was " + workers);
+    }
+    return new Pool(providedEngine("processes", workers), MapOptions.DEFAULTS);
+  }
+
+  private static Engine providedEngine(String kind, int parallelism) {
+    for (EngineProvider provider : java.util.ServiceLoader.load(EngineProvider.class)) {
+      if (provider.kind().equals(kind)) {
+        return provider.create(parallelism);
+      }
+    }
+    throw new IllegalStateException(
+        "no engine of kind \""
+            + kind
+            + "\" is on the class or module path: add the dependency dev.weft:weft-"
+            + ("processes".equals(kind) ? "process" : kind));
+  }
+
+  /**
    * A pool on the given engine, which it starts and owns from now on.
    *
    * @param engine a new, not yet started engine
@@ -189,6 +225,9 @@ public final class Pool extends AbstractMapper implements AutoCloseable {
   public <R> Future<R> submit(TaskCallable<? extends R> task) throws InterruptedException {
     Objects.requireNonNull(task, "task");
     checkOpen();
+    if (engine.shipsWork()) {
+      Shipping.check(task, "the task");
+    }
     PoolFuture<R> future = new PoolFuture<>();
     TaskFunction<Object, R> call = ignored -> task.call();
     Batch<Object, R> batch = new Batch<>(nextBatchId(), 0, singletonNull(), call, true);
@@ -325,12 +364,22 @@ public final class Pool extends AbstractMapper implements AutoCloseable {
    * actions before a task is handed to the view happen before it runs, and its actions happen
    * before {@code Future.get} returns its result and before {@code awaitTermination} returns true.
    *
-   * <p>Tasks are plain {@code Runnable}s and {@code Callable}s, so the view suits the in-JVM
-   * engines ({@link #cpu}, {@link #io}), which run them without serializing them.
+   * <p>Tasks are plain {@code Runnable}s and {@code Callable}s, which are not serializable and
+   * whose futures live in this JVM, so the view is for the in-JVM engines ({@link #cpu}, {@link
+   * #io}), which run them without serializing them. On an engine that ships work (worker
+   * processes), use {@link #submit(TaskCallable)}, whose future gets the result back.
    *
    * @return a new view of this pool, accepting tasks while the pool is open
+   * @throws IllegalStateException if the pool's engine ships work to other processes
    */
   public java.util.concurrent.ExecutorService asExecutorService() {
+    if (engine.shipsWork()) {
+      throw new IllegalStateException(
+          "an ExecutorService view runs JDK Runnables and Callables, which cannot be shipped to"
+              + " the "
+              + engine.name()
+              + " engine's workers: use submit(TaskCallable) on this pool instead");
+    }
     return new PoolExecutorService(this);
   }
 
@@ -399,6 +448,9 @@ public final class Pool extends AbstractMapper implements AutoCloseable {
    */
   public void forRange(int from, int to, RangeTask body) throws InterruptedException {
     Objects.requireNonNull(body, "body");
+    if (engine.shipsWork()) {
+      Shipping.checkWritesNoCopies(body, "forRange's body");
+    }
     runSlices(
         from,
         to,
@@ -425,6 +477,26 @@ public final class Pool extends AbstractMapper implements AutoCloseable {
     Objects.requireNonNull(in, "in");
     Objects.requireNonNull(f, "f");
     int[] out = new int[in.length];
+    if (engine.shipsWork()) {
+      // Each slice ships its part of the array and brings its results back.
+      List<int[]> parts =
+          mapShippedSlices(
+              in.length,
+              s -> java.util.Arrays.copyOfRange(in, s.lo(), s.hi()),
+              part -> {
+                int[] r = new int[part.length];
+                for (int i = 0; i < r.length; i++) {
+                  r[i] = f.applyAsInt(part[i]);
+                }
+                return r;
+              });
+      int at = 0;
+      for (int[] part : parts) {
+        System.arraycopy(part, 0, out, at, part.length);
+        at += part.length;
+      }
+      return out;
+    }
     forRange(
         0,
         in.length,
@@ -449,6 +521,26 @@ public final class Pool extends AbstractMapper implements AutoCloseable {
     Objects.requireNonNull(in, "in");
     Objects.requireNonNull(f, "f");
     long[] out = new long[in.length];
+    if (engine.shipsWork()) {
+      // Each slice ships its part of the array and brings its results back.
+      List<long[]> parts =
+          mapShippedSlices(
+              in.length,
+              s -> java.util.Arrays.copyOfRange(in, s.lo(), s.hi()),
+              part -> {
+                long[] r = new long[part.length];
+                for (int i = 0; i < r.length; i++) {
+                  r[i] = f.applyAsLong(part[i]);
+                }
+                return r;
+              });
+      int at = 0;
+      for (long[] part : parts) {
+        System.arraycopy(part, 0, out, at, part.length);
+        at += part.length;
+      }
+      return out;
+    }
     forRange(
         0,
         in.length,
@@ -473,6 +565,26 @@ public final class Pool extends AbstractMapper implements AutoCloseable {
     Objects.requireNonNull(in, "in");
     Objects.requireNonNull(f, "f");
     double[] out = new double[in.length];
+    if (engine.shipsWork()) {
+      // Each slice ships its part of the array and brings its results back.
+      List<double[]> parts =
+          mapShippedSlices(
+              in.length,
+              s -> java.util.Arrays.copyOfRange(in, s.lo(), s.hi()),
+              part -> {
+                double[] r = new double[part.length];
+                for (int i = 0; i < r.length; i++) {
+                  r[i] = f.applyAsDouble(part[i]);
+                }
+                return r;
+              });
+      int at = 0;
+      for (double[] part : parts) {
+        System.arraycopy(part, 0, out, at, part.length);
+        at += part.length;
+      }
+      return out;
+    }
     forRange(
         0,
         in.length,
@@ -591,6 +703,38 @@ public final class Pool extends AbstractMapper implements AutoCloseable {
     return acc;
   }
 
+  /**
+   * A kernel's slices on an engine that ships work: each task gets its own part of the input array,
+   * not the whole array its function would otherwise capture, and returns its results.
+   */
+  private <A> List<A> mapShippedSlices(
+      int length, java.util.function.Function<Slice, A> part, TaskFunction<A, A> compute)
+      throws InterruptedException {
+    checkOpen();
+    List<Slice> slices = slices(0, length);
+    List<SlicePart<A>> parts = new ArrayList<>(slices.size());
+    for (Slice s : slices) {
+      parts.add(new SlicePart<>(s, part.apply(s)));
+    }
+    TaskFunction<SlicePart<A>, A> task = p -> compute.apply(p.values());
+    try {
+      return with(o -> o.withChunkSize(1)).map(task, parts);
+    } catch (TaskFailedException e) {
+      if (e.input() instanceof SlicePart<?> p) {
+        throw rangeFailed(p.slice(), e.getCause());
+      }
+      throw e;
+    }
+  }
+
+  /** A slice with its part of the input; named by its range in messages. */
+  record SlicePart<A>(Slice slice, A values) implements Serializable {
+    @Override
+    public String toString() {
+      return slice.toString();
+    }
+  }
+
   /** One slice of a kernel's range; its {@code toString()} names it in error messages. */
   record Slice(int lo, int hi) implements Serializable {
     @Override
@@ -612,7 +756,7 @@ public final class Pool extends AbstractMapper implements AutoCloseable {
       return List.of();
     }
     // As in MapRun: an IO engine's parallelism counts tasks that may wait at once, not cores.
-    long workers = Math.min(parallelism(), 4L * Runtime.getRuntime().availableProcessors());
+    long workers = Math.max(1, Math.min(parallelism(), engine.computeSlots()));
     int count = (int) Math.max(1, Math.min(SLICES_PER_WORKER * workers, n / MIN_SLICE));
     List<Slice> slices = new ArrayList<>(count);
     for (int k = 0; k < count; k++) {

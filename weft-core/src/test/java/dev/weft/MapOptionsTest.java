@@ -25,6 +25,24 @@ class MapOptionsTest {
   }
 
   @Test
+  void theAutomaticBatchTimeFollowsTheEnginesHandOffCost() {
+    MapOptions auto = MapOptions.DEFAULTS;
+    assertThat(auto.targetBatchNanos(5_000)).isEqualTo(500_000); // threads: the floor
+    assertThat(auto.targetBatchNanos(60_000)).isEqualTo(3_000_000); // a process: 50 hand-offs
+    assertThat(auto.targetBatchNanos(Long.MAX_VALUE / 2)).isEqualTo(Long.MAX_VALUE);
+    MapOptions fixed = auto.withTargetBatchTime(Duration.ofMillis(2));
+    assertThat(fixed.targetBatchNanos(60_000)).isEqualTo(2_000_000); // a fixed time is kept
+  }
+
+  @Test
+  void aTaskTimeoutMustBePositive() {
+    assertThatThrownBy(() -> MapOptions.DEFAULTS.withTaskTimeout(Duration.ZERO))
+        .hasMessageContaining("positive");
+    assertThat(MapOptions.DEFAULTS.withTaskTimeout(Duration.ofSeconds(1)).taskDeadline().grace())
+        .isEqualTo(Duration.ofMillis(100));
+  }
+
+  @Test
   void poolFactoriesRejectImpossibleSizes() {
     assertThatThrownBy(() -> Pool.cpu(0)).hasMessageContaining("threads");
     assertThatThrownBy(() -> Pool.io(0)).hasMessageContaining("maxConcurrency");

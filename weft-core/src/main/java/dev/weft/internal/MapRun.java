@@ -8,6 +8,7 @@ import dev.weft.spi.Batch;
 import dev.weft.spi.BatchControl;
 import dev.weft.spi.BatchResult;
 import dev.weft.spi.Engine;
+import dev.weft.spi.TaskDeadline;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,6 +70,7 @@ public final class MapRun<T, R> {
   private final ChunkSizer sizer;
   private final LongSupplier batchIds;
   private final int chunkSize;
+  private final TaskDeadline deadline;
   // Set when the whole call runs as work loops over this list (ListLoops).
   private List<? extends T> loopList;
 
@@ -109,8 +111,10 @@ public final class MapRun<T, R> {
       long window,
       int chunkSize,
       long targetBatchNanos,
+      TaskDeadline deadline,
       LongSupplier batchIds) {
     this.engine = engine;
+    this.deadline = deadline;
     this.function = function;
     this.source = source;
     this.ordered = ordered;
@@ -119,10 +123,10 @@ public final class MapRun<T, R> {
     int parallelism = Math.max(1, engine.parallelism());
     this.maxBatches = Math.max(2, 2 * parallelism);
     // Batches are capped so that there are enough of them to spread over the workers that can
-    // actually compute at once. An IO engine's parallelism (thousands of virtual threads) says how
-    // many tasks may wait at once, not how many can run: capping by it would cut tiny tasks into
-    // batches of a handful and pay a thread start for each.
-    long spread = Math.min(parallelism, 4L * Runtime.getRuntime().availableProcessors());
+    // actually compute at once, which the engine says. An IO engine's parallelism (thousands of
+    // virtual threads) says how many tasks may wait at once, not how many can run: capping by it
+    // would cut tiny tasks into batches of a handful and pay a thread start for each.
+    long spread = Math.max(1, Math.min(parallelism, engine.computeSlots()));
     this.spread = spread;
     long maxChunk;
     long size = source == null ? -1 : source.size();
@@ -153,6 +157,7 @@ public final class MapRun<T, R> {
    * @param window the window, 0 for automatic
    * @param chunkSize the chunk size, 0 for automatic; a fixed size is kept exactly
    * @param targetBatchNanos the target batch time
+   * @param deadline the time limit per task, which the engine enforces
    * @param batchIds the pool's batch numbering
    * @param <T> the input type
    * @param <R> the result type
@@ -171,6 +176,7 @@ public final class MapRun<T, R> {
       int window,
       int chunkSize,
       long targetBatchNanos,
+      TaskDeadline deadline,
       LongSupplier batchIds) {
     long effectiveWindow;
     if (window > 0) {
@@ -200,8 +206,11 @@ public final class MapRun<T, R> {
               effectiveWindow,
               chunkSize,
               targetBatchNanos,
+              deadline,
               batchIds);
-      if (eager && effectiveWindow >= list.size() && ListLoops.suits(engine)) {
+      // Work loops time no task: a call with a deadline goes through batches, which the engine
+      // times.
+      if (eager && effectiveWindow >= list.size() && !deadline.isSet() && ListLoops.suits(engine)) {
         run.loopList = list;
       }
       return run;
@@ -216,6 +225,7 @@ public final class MapRun<T, R> {
             effectiveWindow,
             chunkSize,
             targetBatchNanos,
+            deadline,
             batchIds);
     // Reading ahead is bounded by two of the largest batches as well as by the window.
     run.source =
@@ -588,7 +598,8 @@ public final class MapRun<T, R> {
     if (items.isEmpty()) {
       return false;
     }
-    Slot slot = new Slot(new Batch<T, R>(batchIds.getAsLong(), first, items, function, !collect));
+    Slot slot =
+        new Slot(new Batch<T, R>(batchIds.getAsLong(), first, items, function, !collect, deadline));
     lock.lock();
     try {
       if (closed || failure != null) {

@@ -54,7 +54,18 @@ public final class ThreadEngine implements Engine {
   private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
   private final Semaphore room;
   private final ReentrantLock stateLock = new ReentrantLock();
-  private final List<Worker> workers = new ArrayList<>();
+  // Copy-on-write: a worker given up on (stuck in a task past its deadline) is replaced at run
+  // time, while shutdownNow and awaitTermination walk the list.
+  private final List<Worker> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Deadlines deadlines;
+  private final Job.Replacer replacer =
+      new Job.Replacer() {
+        @Override
+        public void replace(Job abandoned, Job remainder) {
+          replaceWorker(abandoned, remainder);
+        }
+      };
+  private int replacements; // under stateLock
   private final CountDownLatch terminated;
   private volatile int runState = RUNNING;
   private volatile boolean started;
@@ -78,6 +89,7 @@ public final class ThreadEngine implements Engine {
     this.threads = threads;
     this.room = new Semaphore(capacity);
     this.terminated = new CountDownLatch(threads);
+    this.deadlines = new Deadlines(name + "-deadlines");
   }
 
   @Override
@@ -112,7 +124,7 @@ public final class ThreadEngine implements Engine {
   @Override
   public BatchControl execute(Batch<?, ?> batch, BatchCallback callback)
       throws InterruptedException {
-    return enqueue(new Job(batch, callback, this));
+    return enqueue(new Job(batch, callback, this, deadlines, replacer));
   }
 
   @Override
@@ -236,6 +248,8 @@ public final class ThreadEngine implements Engine {
     private final WorkerRecorder recorder;
     private Thread thread;
     private volatile Job current;
+    private volatile boolean retired;
+    private Job first; // the rest of a batch given up on, run before the queue
 
     Worker(WorkerRecorder recorder) {
       this.recorder = recorder;
@@ -247,27 +261,78 @@ public final class ThreadEngine implements Engine {
         while (true) {
           long waitStart = System.nanoTime();
           Job job;
-          try {
-            job = queue.take();
-          } catch (InterruptedException e) {
-            // Only shutdownNow interrupts an idle worker; the stop marker follows.
-            continue;
+          if (first != null) {
+            job = first;
+            first = null;
+          } else {
+            try {
+              job = queue.take();
+            } catch (InterruptedException e) {
+              // Only shutdownNow interrupts an idle worker; the stop marker follows.
+              continue;
+            }
+            recorder.idle(waitStart, System.nanoTime());
+            if (job == STOP_MARKER) {
+              return;
+            }
+            room.release();
           }
-          recorder.idle(waitStart, System.nanoTime());
-          if (job == STOP_MARKER) {
-            return;
-          }
-          room.release();
           current = job;
           if (runState == STOP) {
             job.cancel();
           }
           job.runOn(recorder);
           current = null;
+          if (job.wasAbandoned()) {
+            // The engine gave up on this thread while it was stuck in a task, and a replacement
+            // has taken its place (and its count in `terminated`): leave without a trace.
+            retired = true;
+            return;
+          }
         }
       } finally {
-        terminated.countDown();
+        if (!retired) {
+          terminated.countDown();
+        }
       }
+    }
+  }
+
+  /**
+   * Gives the place of a worker stuck in a task past its deadline to a new thread, which runs the
+   * rest of the stuck batch first. The stuck thread is left to finish its task and leave; it no
+   * longer counts for termination.
+   */
+  private void replaceWorker(Job abandoned, Job remainder) {
+    stateLock.lock();
+    try {
+      Worker stuck = null;
+      for (Worker w : workers) {
+        if (w.current == abandoned) {
+          stuck = w;
+          break;
+        }
+      }
+      if (stuck == null) {
+        // The job had not been taken from the queue by a worker (it never is: only running
+        // jobs are watched); nothing to replace, but the remainder must still run.
+        if (remainder != null) {
+          queue.add(remainder);
+        }
+        return;
+      }
+      stuck.retired = true;
+      workers.remove(stuck);
+      replacements++;
+      String threadName = name + "-r" + replacements;
+      Worker w = new Worker(stuck.recorder);
+      w.first = remainder;
+      w.thread = Thread.ofPlatform().name(threadName).daemon(true).unstarted(w);
+      workers.add(w);
+      stuck.thread.setName(stuck.thread.getName() + "-abandoned");
+      w.thread.start();
+    } finally {
+      stateLock.unlock();
     }
   }
 }

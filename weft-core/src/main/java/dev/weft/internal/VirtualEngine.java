@@ -45,6 +45,14 @@ public final class VirtualEngine implements Engine {
   private volatile int runState = RUNNING;
   private WorkerRecorder recorder = WorkerRecorder.NONE;
   private final String name;
+  private final Deadlines deadlines;
+  private final Job.Replacer replacer =
+      new Job.Replacer() {
+        @Override
+        public void replace(Job abandoned, Job remainder) {
+          replaceThread(abandoned, remainder);
+        }
+      };
 
   /**
    * Creates the engine.
@@ -66,6 +74,7 @@ public final class VirtualEngine implements Engine {
     this.concurrency = new Semaphore(maxConcurrency);
     this.room = new Semaphore(capacity);
     this.factory = Thread.ofVirtual().name(name + "-", 1).factory();
+    this.deadlines = new Deadlines(name + "-deadlines");
   }
 
   @Override
@@ -86,7 +95,7 @@ public final class VirtualEngine implements Engine {
   @Override
   public BatchControl execute(Batch<?, ?> batch, BatchCallback callback)
       throws InterruptedException {
-    return enqueue(new Job(batch, callback, this));
+    return enqueue(new Job(batch, callback, this, deadlines, replacer));
   }
 
   @Override
@@ -125,18 +134,50 @@ public final class VirtualEngine implements Engine {
         continue;
       }
       room.release();
-      factory
-          .newThread(() -> {
-            try {
-              job.runOn(recorder);
-            } finally {
+      startThread(job);
+    }
+  }
+
+  private void startThread(Job job) {
+    factory
+        .newThread(() -> {
+          try {
+            job.runOn(recorder);
+          } finally {
+            if (!job.wasAbandoned()) {
               concurrency.release();
               drain();
               finished(job);
-            }
-          })
-          .start();
+            } // else replaceThread did all three when the job was given up on
+          }
+        })
+        .start();
+  }
+
+  /**
+   * A thread stuck in a task past its deadline and grace no longer counts: its permit goes back,
+   * the job counts as finished, and the rest of its batch runs on a new thread. The stuck thread
+   * finishes its task on its own.
+   */
+  private void replaceThread(Job abandoned, Job remainder) {
+    if (remainder != null) {
+      stateLock.lock();
+      try {
+        outstanding++;
+        live.add(remainder);
+      } finally {
+        stateLock.unlock();
+      }
+      if (runState == STOP) {
+        remainder.cancel();
+      }
+      // The stuck thread's permit passes to the remainder's thread.
+      startThread(remainder);
+    } else {
+      concurrency.release();
+      drain();
     }
+    finished(abandoned);
   }
 
   private void finished(Job job) {

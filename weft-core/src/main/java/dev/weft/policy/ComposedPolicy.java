@@ -8,6 +8,8 @@ import java.util.stream.Collectors;
  * Policies nested outermost first; see {@link Policy#compose}. Never holds a nested composition.
  */
 final class ComposedPolicy extends Policy {
+  private static final long serialVersionUID = 1L;
+
   private final List<Policy> policies;
 
   ComposedPolicy(List<Policy> policies) {

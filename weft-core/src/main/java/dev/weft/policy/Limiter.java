@@ -31,9 +31,11 @@ import java.util.concurrent.TimeUnit;
  * task never leaks its place.
  */
 public final class Limiter extends Policy {
+  private static final long serialVersionUID = 1L;
+
   private final int maxConcurrent;
   private final Duration maxWait; // null: wait as long as it takes
-  private final Semaphore places;
+  private final transient Semaphore places;
 
   private Limiter(int maxConcurrent, Duration maxWait) {
     this.maxConcurrent = maxConcurrent;
@@ -115,5 +117,24 @@ public final class Limiter extends Policy {
   @Override
   public String toString() {
     return "Limiter[" + maxConcurrent + " at once]";
+  }
+
+  /**
+   * Shipped to a worker process, a limiter becomes a new one of the same bound there: the bound
+   * holds per worker process, not across them (a semaphore cannot be shared between JVMs).
+   */
+  private Object writeReplace() {
+    return new Shipped(maxConcurrent, maxWait);
+  }
+
+  private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
+    throw new java.io.InvalidObjectException("a Limiter is shipped through its Shipped form");
+  }
+
+  /** The serial form: the configuration, without the places. */
+  private record Shipped(int maxConcurrent, Duration maxWait) implements java.io.Serializable {
+    private Object readResolve() {
+      return new Limiter(maxConcurrent, maxWait);
+    }
   }
 }

@@ -45,10 +45,19 @@ import java.util.Objects;
  * and the task's actions happen before {@code call} returns or throws what the task threw.
  *
  * <p>The set of policies is closed (this class is sealed), so that every policy keeps the rules
- * above. Policies are not serializable: a function returned by {@link #wrap} runs on the in-JVM
- * engines ({@link dev.weft.Pool#cpu()}, {@link dev.weft.Pool#io(int)}), not in another process.
+ * above.
+ *
+ * <p>Shipped to worker processes (a function from {@link #wrap} given to a pool whose engine ships
+ * work), policies are values where that means the same thing: a {@link Retry} and a {@link Timeout}
+ * ship as they are (a retry's rule from {@link Retry#retryIf} and its listener must then be
+ * serializable too), and a {@link Limiter} becomes a limiter of the same bound in each worker
+ * process. A {@link RateLimiter} is shared state by nature and is refused when the call starts,
+ * naming it: see its documentation.
  */
-public abstract sealed class Policy permits Retry, Timeout, RateLimiter, Limiter, ComposedPolicy {
+public abstract sealed class Policy implements java.io.Serializable
+    permits Retry, Timeout, RateLimiter, Limiter, ComposedPolicy {
+  private static final long serialVersionUID = 1L;
+
   Policy() {}
 
   /**

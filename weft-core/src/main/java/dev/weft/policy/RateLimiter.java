@@ -41,6 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the rate a little but never speeds it.
  */
 public final class RateLimiter extends Policy {
+  private static final long serialVersionUID = 1L;
   private static final long NONE = Long.MIN_VALUE;
   private static final long MAX_SPAN_NANOS = Long.MAX_VALUE / 4;
 
@@ -276,5 +277,19 @@ public final class RateLimiter extends Policy {
   @Override
   public String toString() {
     return "RateLimiter[" + describeRate() + "]";
+  }
+
+  /**
+   * A rate limiter is one bucket shared by every thread that uses it; a copy in each worker process
+   * would let n workers go n times as fast, a silent wrong answer. So it refuses to be serialized
+   * (and a pool whose engine ships work refuses a task that captures one, naming it).
+   */
+  private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+    throw new java.io.NotSerializableException(
+        getClass().getName() + " (one rate shared by all threads of this JVM; not shippable)");
+  }
+
+  private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
+    throw new java.io.InvalidObjectException("a RateLimiter is not serializable");
   }
 }

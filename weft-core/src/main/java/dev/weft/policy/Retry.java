@@ -52,8 +52,12 @@ import java.util.random.RandomGenerator;
 public final class Retry extends Policy {
   private static final Duration DEFAULT_BASE = Duration.ofMillis(100);
   private static final Duration DEFAULT_MAX_DELAY = Duration.ofSeconds(10);
-  private static final Predicate<Exception> ANY_EXCEPTION = e -> true;
-  private static final Predicate<Object> NO_RESULT = r -> false;
+  private static final long serialVersionUID = 1L;
+  // Serializable, so that a retry with its default rules can be shipped to a worker process.
+  private static final Predicate<Exception> ANY_EXCEPTION =
+      (Predicate<Exception> & java.io.Serializable) e -> true;
+  private static final Predicate<Object> NO_RESULT =
+      (Predicate<Object> & java.io.Serializable) r -> false;
 
   private final int maxAttempts;
   private final Duration base;
@@ -185,7 +189,7 @@ public final class Retry extends Policy {
     if (list.isEmpty()) {
       throw new IllegalArgumentException("name at least one exception type");
     }
-    return retryIf(e -> list.stream().anyMatch(t -> t.isInstance(e)));
+    return retryIf(new InstanceOfAny(List.copyOf(list)));
   }
 
   /**
@@ -511,6 +515,20 @@ public final class Retry extends Policy {
      */
     public boolean willRetry() {
       return nextDelay.isPresent();
+    }
+  }
+
+  /** The rule of {@link #retryOn}: a named, serializable class, so that the retry ships. */
+  private record InstanceOfAny(List<Class<? extends Exception>> types)
+      implements Predicate<Exception>, java.io.Serializable {
+    @Override
+    public boolean test(Exception e) {
+      for (Class<? extends Exception> t : types) {
+        if (t.isInstance(e)) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 }

@@ -21,10 +21,43 @@ public final class TaskTimeoutException extends TimeoutException {
   private final boolean taskStopped;
 
   TaskTimeoutException(String task, Duration limit, Duration grace, boolean taskStopped) {
-    super(message(task, limit, grace, taskStopped));
+    this(message(task, limit, grace, taskStopped), task, limit, taskStopped);
+  }
+
+  /**
+   * For engines that enforce a {@link dev.weft.spi.TaskDeadline}, whose message says what they did
+   * (interrupted the task, killed its worker process).
+   *
+   * @param message the whole message
+   * @param task the task's name, such as {@code "task #5"}
+   * @param limit the time it was allowed
+   * @param taskStopped whether it stopped (a killed process counts as stopped)
+   */
+  public TaskTimeoutException(String message, String task, Duration limit, boolean taskStopped) {
+    super(message);
     this.task = task;
     this.limit = limit;
     this.taskStopped = taskStopped;
+  }
+
+  /**
+   * The error of a task that an engine stopped at its deadline: "{@code task} timed out after
+   * {@code limit}; {@code action}".
+   *
+   * @param task the task's name, such as {@code "task #5"}
+   * @param limit the time it was allowed
+   * @param action what the engine did, such as "its worker weft-proc-1-w2 (pid 1234) was killed and
+   *     replaced"
+   * @param taskStopped whether it stopped (a killed process counts as stopped)
+   * @return the error
+   */
+  public static TaskTimeoutException enforced(
+      String task, Duration limit, String action, boolean taskStopped) {
+    return new TaskTimeoutException(
+        task + " timed out after " + Durations.format(limit) + "; " + action,
+        task,
+        limit,
+        taskStopped);
   }
 
   private static String message(String task, Duration limit, Duration grace, boolean stopped) {

@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * call} returns its result or throws its exception.
  */
 public final class Timeout extends Policy {
+  private static final long serialVersionUID = 1L;
   private static final Duration DEFAULT_GRACE = Duration.ofMillis(250);
 
   private final Duration limit;

@@ -19,6 +19,10 @@ import java.util.concurrent.RejectedExecutionException;
  *   <li>Inputs of a batch run in order, one at a time; an engine may run different batches in
  *       parallel, up to {@link #parallelism()}.
  *   <li>Workers report their time to the worker recorders they got from the {@link Recorder}.
+ *   <li>Each input's fate is in the batch's {@link BatchResult}: a value, or an error, which is
+ *       what the task threw, a {@link dev.weft.WorkerLostException} if its worker died before it
+ *       answered, or a {@link dev.weft.policy.TaskTimeoutException} if it ran past the batch's
+ *       {@link TaskDeadline}, which the engine enforces; inputs not attempted were cancelled.
  * </ul>
  *
  * <p>Happens-before: actions of the thread that calls {@code execute} before the call happen before
@@ -82,6 +86,44 @@ public interface Engine {
   default BatchControl executeLoop(WorkLoop loop) throws InterruptedException {
     throw new UnsupportedOperationException(
         "the " + name() + " engine ships its work elsewhere and cannot run a work loop");
+  }
+
+  /**
+   * Whether the engine ships tasks elsewhere (another JVM, a cluster), serialized: then a pool
+   * checks when a call starts that its function can be shipped ({@link
+   * dev.weft.spi.Shipping#check}) and rejects it clearly if not, instead of failing deep inside a
+   * worker. Tasks of such an engine must not count on memory shared with the caller. False by
+   * default.
+   *
+   * @return true if tasks are serialized
+   */
+  default boolean shipsWork() {
+    return false;
+  }
+
+  /**
+   * What it costs to hand a batch to a worker and get its result back, beyond the time its tasks
+   * run: a queue hand-off and a wake-up in a JVM (microseconds), a serialized message to another
+   * process (tens of microseconds), a call to a cluster (milliseconds). The pool sizes batches from
+   * it so that the hand-off stays a small part of each batch's time. An engine may measure it as it
+   * goes; the value may change between calls.
+   *
+   * @return the current estimate in nanoseconds, positive
+   */
+  default long handoffNanos() {
+    return 5_000;
+  }
+
+  /**
+   * How many batches really compute at once: the number of workers of a thread or process engine,
+   * the cores behind a virtual-thread engine (whose {@link #parallelism()} counts tasks that may
+   * wait at once), the cores of a cluster. The pool cuts a call into enough batches to keep this
+   * many busy.
+   *
+   * @return at least 1
+   */
+  default int computeSlots() {
+    return Math.max(1, Math.min(parallelism(), 4 * Runtime.getRuntime().availableProcessors()));
   }
 
   /** Stops accepting batches; accepted batches still run. Does not wait. */

@@ -6,8 +6,8 @@ package dev.weft.spi;
  * because engines without fixed workers (virtual threads) share one recorder among many threads.
  *
  * <p>In-JVM workers never block handing off a result (the call stores it and a slow consumer shows
- * as idle workers, held back by the window), and they serialize nothing, so there is no method for
- * either: engines that do (worker processes) will add them with the figures to fill them.
+ * as idle workers, held back by the window), and they serialize nothing; engines that ship work to
+ * other processes also report {@link #serialization}.
  */
 public interface WorkerRecorder {
   /**
@@ -27,6 +27,15 @@ public interface WorkerRecorder {
    * @param endNanos when it ended
    */
   void idle(long startNanos, long endNanos);
+
+  /**
+   * The worker (or the parent on its behalf) serialized or deserialized tasks or results: time that
+   * engines shipping work to other processes spend that in-JVM engines do not.
+   *
+   * @param startNanos when it began
+   * @param endNanos when it ended
+   */
+  default void serialization(long startNanos, long endNanos) {}
 
   /** A recorder that records nothing. */
   WorkerRecorder NONE =
