@@ -12,4 +12,7 @@ module dev.weft.process {
   requires org.apache.fory.core;
 
   exports dev.weft.process;
+
+  provides dev.weft.spi.EngineProvider with
+      dev.weft.process.internal.ProcessEngineProvider;
 }

@@ -83,6 +83,7 @@ public final class ProcessEngine implements Engine {
    *
    * @return the worker count
    */
+  @Override
   public int computeSlots() {
     return supervisor.workers();
   }
@@ -92,6 +93,7 @@ public final class ProcessEngine implements Engine {
    *
    * @return true
    */
+  @Override
   public boolean shipsWork() {
     return true;
   }
@@ -102,6 +104,7 @@ public final class ProcessEngine implements Engine {
    *
    * @return nanoseconds
    */
+  @Override
   public long handoffNanos() {
     return supervisor.handoffNanos();
   }

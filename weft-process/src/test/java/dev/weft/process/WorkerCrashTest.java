@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.Outcome;
 import dev.weft.Pool;
+import dev.weft.WorkerLostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -73,7 +74,14 @@ class WorkerCrashTest {
         if (o.index() == 7) {
           assertThat(o).isInstanceOf(Outcome.Failure.class);
           Throwable e = ((Outcome.Failure<Integer, Integer>) o).error();
-          assertThat(e.getMessage()).contains("exit code 1").contains("weft-proc-").contains("3");
+          assertThat(e).isInstanceOf(WorkerLostException.class);
+          WorkerLostException lost = (WorkerLostException) e;
+          assertThat(lost.exitCode()).isEqualTo(1);
+          assertThat(lost.signal()).isNull();
+          assertThat(lost.attempts()).isEqualTo(ProcessOptions.DEFAULT_MAX_ATTEMPTS);
+          assertThat(lost.worker()).startsWith("weft-proc-");
+          assertThat(lost.pid()).isPositive();
+          assertThat(((Outcome.Failure<Integer, Integer>) o).workerLost()).isTrue();
         } else {
           assertThat(o)
               .isEqualTo(new Outcome.Success<>(o.index(), (int) o.index(), (int) o.index() * 10));
@@ -103,6 +111,9 @@ class WorkerCrashTest {
               },
               range(5));
       Throwable e = ((Outcome.Failure<Integer, Integer>) out.get(2)).error();
+      assertThat(e).isInstanceOf(WorkerLostException.class);
+      assertThat(((WorkerLostException) e).signal()).isEqualTo("SIGKILL");
+      assertThat(((WorkerLostException) e).exitCode()).isEqualTo(137);
       assertThat(e.getMessage()).contains("SIGKILL").contains("2 times");
       assertThat(out.stream().filter(o -> o instanceof Outcome.Success).count()).isEqualTo(4);
     }

@@ -18,6 +18,9 @@ final class Attempt {
 
   boolean cancelSent;
 
+  /** For a batch with a deadline: the worker said it started it. */
+  boolean started;
+
   Attempt(Ticket ticket, int from, int to, boolean solo) {
     this.ticket = ticket;
     this.from = from;

@@ -19,6 +19,8 @@ public final class ForyCodec implements Codec {
               .requireClassRegistration(false)
               .suppressClassRegistrationWarnings(true)
               .withRefTracking(true)
+              // A class missing here must be an error, not a silent stand-in object.
+              .withDeserializeUnknownClass(false)
               .withClassLoader(ForyCodec.class.getClassLoader())
               .build());
 

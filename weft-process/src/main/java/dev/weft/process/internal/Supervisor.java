@@ -584,7 +584,7 @@ public final class Supervisor {
                     "input of task #"
                         + (t.batch.firstIndex() + p)
                         + " cannot be serialized for a worker process: "
-                        + e,
+                        + Wire.describe(e),
                     e.getClass().getName()));
             inputs[k] = null;
             skips.add(k);
@@ -805,6 +805,20 @@ public final class Supervisor {
         switch (f.type()) {
           case Wire.RESULTS -> results(c, f.body());
           case Wire.END -> end(c, f.body());
+          case Wire.STARTED -> {
+            long seq = f.body().readLong();
+            lock.lock();
+            try {
+              Attempt a = find(c, seq);
+              if (a != null) {
+                a.started = true;
+                a.progressNanos = System.nanoTime();
+                changed.signalAll();
+              }
+            } finally {
+              lock.unlock();
+            }
+          }
           case Wire.RETIRING -> {
             lock.lock();
             try {
@@ -844,7 +858,10 @@ public final class Supervisor {
       values = new Object[count];
       decodeError =
           new WorkerFailureException(
-              "the results from worker " + c.name + " could not be deserialized: " + e,
+              "the results from worker "
+                  + c.name
+                  + " could not be deserialized: "
+                  + Wire.describe(e),
               e.getClass().getName());
     }
     Core.serialization(c.recorder, s, System.nanoTime());
@@ -1094,7 +1111,7 @@ public final class Supervisor {
           }
           Attempt a = c.inflight.get(0);
           long limit = a.ticket.timeoutNanos;
-          if (limit <= 0) {
+          if (limit <= 0 || !a.started) {
             continue;
           }
           long due = a.progressNanos + limit;

@@ -51,6 +51,9 @@ public final class Wire {
   /** Worker to parent: the worker exits after its next frames; not a crash. */
   public static final byte RETIRING = 13;
 
+  /** Worker to parent: a batch with a deadline started (its first task's clock starts now). */
+  public static final byte STARTED = 14;
+
   /** The largest frame either side accepts: a bound on every buffer of the protocol. */
   public static final int MAX_FRAME = 256 << 20;
 
@@ -200,6 +203,24 @@ public final class Wire {
       out.writeObject(o);
     }
     return bytes.toByteArray();
+  }
+
+  /**
+   * A throwable and its causes in one line, for messages: serialization libraries wrap the useful
+   * part (the missing class) a few causes deep.
+   *
+   * @param t the throwable
+   * @return "class: message; caused by class: message ..."
+   */
+  public static String describe(Throwable t) {
+    StringBuilder b = new StringBuilder(String.valueOf(t));
+    java.util.Set<Throwable> seen =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    seen.add(t);
+    for (Throwable c = t.getCause(); c != null && seen.add(c); c = c.getCause()) {
+      b.append("; caused by ").append(c);
+    }
+    return b.toString();
   }
 
   /**

@@ -137,7 +137,10 @@ public final class WorkerMain {
             } catch (Throwable t) {
               fn =
                   new WorkerFailureException(
-                      "the task's function could not be deserialized in worker " + name + ": " + t,
+                      "the task's function could not be deserialized in worker "
+                          + name
+                          + ": "
+                          + Wire.describe(t),
                       t.getClass().getName());
             }
             if (functions.size() >= MAX_FUNCTIONS) {
@@ -200,7 +203,10 @@ public final class WorkerMain {
     } catch (Throwable e) {
       t.decodeFailure =
           new WorkerFailureException(
-              "the batch's inputs could not be deserialized in worker " + name + ": " + e,
+              "the batch's inputs could not be deserialized in worker "
+                  + name
+                  + ": "
+                  + Wire.describe(e),
               e.getClass().getName());
     }
     return t;
@@ -299,6 +305,15 @@ public final class WorkerMain {
   private boolean runTask(Task task) {
     synchronized (this) {
       task.running = true;
+    }
+    if (task.flushEach) {
+      Wire.Out started = new Wire.Out(Wire.STARTED);
+      try {
+        started.data().writeLong(task.seq);
+        send(started.finish());
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
     }
     long start = System.nanoTime();
     int n = task.count;
@@ -430,7 +445,7 @@ public final class WorkerMain {
                       + ") could not be serialized in worker "
                       + name
                       + ": "
-                      + t,
+                      + Wire.describe(t),
                   t.getClass().getName());
         }
       }
