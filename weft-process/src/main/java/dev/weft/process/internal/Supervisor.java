@@ -79,8 +79,9 @@ public final class Supervisor {
   static final int MAX_CACHED_FUNCTIONS = 32;
 
   /** How long a new worker may take to connect; a property so that a test can shorten it. */
-  private static final long CONNECT_TIMEOUT_MILLIS =
-      Long.getLong("weft.process.connectTimeoutMillis", 60_000);
+  private static long connectTimeoutMillis() {
+    return Long.getLong("weft.process.connectTimeoutMillis", 60_000);
+  }
 
   /** A function's id and serialized form, made once per function object. */
   record FnEntry(long id, byte[] bytes, Throwable failure) {}
@@ -709,6 +710,7 @@ public final class Supervisor {
 
   private Conn launch(String workerName) throws Exception {
     long token = random.nextLong();
+    long connectTimeout = connectTimeoutMillis();
     CompletableFuture<SocketChannel> connected = new CompletableFuture<>();
     connecting.put(token, connected);
     try {
@@ -730,14 +732,14 @@ public final class Supervisor {
                       "it exited with code " + p.exitValue() + " before it connected")));
       SocketChannel ch;
       try {
-        ch = connected.get(CONNECT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        ch = connected.get(connectTimeout, TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
         p.destroyForcibly();
         throw new IOException(
             "it (pid "
                 + p.pid()
                 + ") did not connect within "
-                + CONNECT_TIMEOUT_MILLIS
+                + connectTimeout
                 + " ms and was killed");
       } catch (ExecutionException e) {
         c.joinPumps();
