@@ -12,6 +12,7 @@ import org.apache.fory.config.Language;
  * tracking is on, because tasks capture arbitrary graphs (shared and cyclic references).
  */
 public final class ForyCodec implements Codec {
+
   private final ThreadLocal<Fory> fory =
       ThreadLocal.withInitial(() ->
           Fory.builder()

@@ -115,6 +115,7 @@ public final class Supervisor {
     final int index;
     Conn conn;
     boolean startFailed; // the last start failed: no eager restart until work comes
+    int quickDeaths; // workers in a row that died before finishing a batch
 
     Slot(int index) {
       this.index = index;
@@ -419,8 +420,13 @@ public final class Supervisor {
             break;
           }
           if (c == null) {
+            // An eager slot whose workers keep dying before they finish anything (an initializer
+            // that halts, say) stops restarting them until work comes, instead of looping.
             if (!pending.isEmpty()
-                || (options.eagerStart() && runState == RUNNING && !slot.startFailed)) {
+                || (options.eagerStart()
+                    && runState == RUNNING
+                    && !slot.startFailed
+                    && slot.quickDeaths < 3)) {
               action = START;
               break;
             }
@@ -996,6 +1002,11 @@ public final class Supervisor {
       c.dead = true;
       if (slot.conn == c) {
         slot.conn = null;
+      }
+      if (c.tasksDone == 0 && !c.planned) {
+        slot.quickDeaths++;
+      } else {
+        slot.quickDeaths = 0;
       }
       List<Attempt> requeue = new ArrayList<>();
       for (int i = 0; i < c.inflight.size(); i++) {

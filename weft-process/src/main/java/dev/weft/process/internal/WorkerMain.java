@@ -40,6 +40,10 @@ public final class WorkerMain {
   static final int EXIT_RETIRED = 3;
 
   private static final int FLUSH_TASKS = 1024;
+
+  /** About how many bytes of results a worker holds before it sends them. */
+  private static final int FLUSH_BYTES = 4 << 20;
+
   private static final long FLUSH_NANOS = 20_000_000L;
   private static final int MAX_FUNCTIONS = 64;
 
@@ -50,6 +54,9 @@ public final class WorkerMain {
   private final Map<Long, Object> functions = new HashMap<>(); // function or Throwable
   private final Map<Long, Task> bySeq = new HashMap<>(); // guarded by this
   private Thread executor;
+
+  /** Results per frame, adapted to their size so that a frame stays near {@link #FLUSH_BYTES}. */
+  private int flushEvery = FLUSH_TASKS;
 
   private WorkerMain(String name, Codec codec) {
     this.name = name;
@@ -362,7 +369,7 @@ public final class WorkerMain {
         }
         i++;
         long now = System.nanoTime();
-        if (task.flushEach || i - flushed >= FLUSH_TASKS || now - lastFlush >= FLUSH_NANOS) {
+        if (task.flushEach || i - flushed >= flushEvery || now - lastFlush >= FLUSH_NANOS) {
           flush(task.seq, values, errors, flushed, i);
           flushed = i;
           lastFlush = now;
@@ -474,6 +481,8 @@ public final class WorkerMain {
         errors[k] = null;
       }
       out.bytes(encoded);
+      int perResult = Math.max(1, encoded.length / (to - from));
+      flushEvery = Math.clamp(FLUSH_BYTES / perResult, 1, FLUSH_TASKS);
       send(out.finish());
     } catch (IOException e) {
       // Too large a frame: say so for each of these tasks instead.
