@@ -97,7 +97,6 @@ public final class Supervisor {
   private final Map<Object, FnEntry> functions = Collections.synchronizedMap(new WeakHashMap<>());
   private final Map<Long, CompletableFuture<SocketChannel>> connecting = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
-  private final AtomicInteger workerNumbers = new AtomicInteger();
   private final SecureRandom random = new SecureRandom();
   private final byte[] initBytes;
   private volatile long handoffNanos = 50_000;
@@ -113,6 +112,9 @@ public final class Supervisor {
 
   private static final class Slot {
     final int index;
+    String
+        name; // the slot's workers' name: stable across replacements, which their pids tell apart
+    dev.weft.spi.WorkerRecorder recorder; // one per slot, so replacements do not grow the accounts
     Conn conn;
     boolean startFailed; // the last start failed: no eager restart until work comes
     int quickDeaths; // workers in a row that died before finishing a batch
@@ -210,6 +212,10 @@ public final class Supervisor {
         throw new IllegalStateException("engine already started");
       }
       this.recorder = Objects.requireNonNull(recorder, "recorder");
+      for (Slot s : slots) {
+        s.name = name + "-w" + (s.index + 1);
+        s.recorder = recorder.worker(s.name);
+      }
       dir =
           Files.createTempDirectory(
               "weft-proc-",
@@ -656,10 +662,10 @@ public final class Supervisor {
   // --------------------------------------------------------------------------- starting workers
 
   private void startWorker(Slot slot) {
-    String workerName = name + "-w" + workerNumbers.incrementAndGet();
+    String workerName = slot.name;
     Conn c = null;
     try {
-      c = launch(workerName);
+      c = launch(workerName, slot.recorder);
     } catch (Exception e) {
       String error = "worker " + workerName + " could not start: " + e.getMessage();
       List<Runnable> done = new ArrayList<>();
@@ -714,7 +720,8 @@ public final class Supervisor {
     }
   }
 
-  private Conn launch(String workerName) throws Exception {
+  private Conn launch(String workerName, dev.weft.spi.WorkerRecorder workerRecorder)
+      throws Exception {
     long token = random.nextLong();
     long connectTimeout = connectTimeoutMillis();
     CompletableFuture<SocketChannel> connected = new CompletableFuture<>();
@@ -729,7 +736,7 @@ public final class Supervisor {
               Launcher.command(options, socketPath, token, workerName, codec.name(), cds));
       pb.environment().putAll(options.environment());
       Process p = pb.start();
-      Conn c = new Conn(workerName, p, recorder.worker(workerName));
+      Conn c = new Conn(workerName, p, workerRecorder);
       c.startPumps();
       p.onExit()
           .thenRun(() ->
@@ -773,7 +780,7 @@ public final class Supervisor {
       }
       // The hello is read off the acceptor's thread: a peer that connects and says nothing must
       // not hold up the workers that connect after it.
-      Thread.ofVirtual().name(name + "-hello").start(() -> hello(ch));
+      Thread.ofPlatform().daemon(true).name(name + "-hello").start(() -> hello(ch));
     }
   }
 
