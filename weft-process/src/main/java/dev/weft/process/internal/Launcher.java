@@ -45,24 +45,28 @@ final class Launcher {
     c.addAll(options.jvmOptions());
     String classPath = System.getProperty("java.class.path", "");
     String modulePath = System.getProperty("jdk.module.path", "");
+    boolean modular = !modulePath.isEmpty() && WorkerMain.class.getModule().isNamed();
+    // Fory reads String internals through java.lang.invoke on JDK 25; without the opening it
+    // falls back to Unsafe, which on the module path needs jdk.unsupported resolved.
+    c.add(
+        "--add-opens=java.base/java.lang.invoke="
+            + (modular ? "org.apache.fory.core" : "ALL-UNNAMED"));
     if (!classPath.isEmpty()) {
       c.add("-cp");
       c.add(classPath);
     }
-    if (!modulePath.isEmpty() && WorkerMain.class.getModule().isNamed()) {
+    if (!modulePath.isEmpty()) {
       c.add("--module-path");
       c.add(modulePath);
+      // The modules a class-path main would resolve by default, plus the application's: a
+      // worker started with -m would otherwise resolve only dev.weft.process and what it needs.
       c.add("--add-modules");
-      c.add("ALL-MODULE-PATH");
+      c.add("ALL-DEFAULT,ALL-MODULE-PATH");
+    }
+    if (modular) {
       c.add("-m");
       c.add("dev.weft.process/" + WorkerMain.class.getName());
     } else {
-      if (!modulePath.isEmpty()) {
-        c.add("--module-path");
-        c.add(modulePath);
-        c.add("--add-modules");
-        c.add("ALL-MODULE-PATH");
-      }
       c.add(WorkerMain.class.getName());
     }
     ProcessHandle me = ProcessHandle.current();
