@@ -9,6 +9,15 @@ class CpuPoolConformanceTest extends PoolConformance {
     return Pool.cpu(parallelism);
   }
 
+  /**
+   * weft-core gap: {@code ThreadEngine} does not enforce a batch's {@code TaskDeadline} yet
+   * (MapOptions documents that it interrupts a task at its deadline); remove this once it does.
+   */
+  @Override
+  protected boolean enforcesTaskDeadlines() {
+    return false;
+  }
+
   @Override
   protected String platformThreadPrefix() {
     return "weft-cpu-";
