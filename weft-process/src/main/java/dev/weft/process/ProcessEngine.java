@@ -126,8 +126,9 @@ public final class ProcessEngine implements Engine {
   }
 
   /**
-   * Stops accepting batches, cancels the queued ones and kills the workers ({@code SIGKILL}): the
-   * tasks they were running count as cancelled, the results they had sent are kept.
+   * Stops accepting batches, cancels the queued ones and interrupts the running ones; a worker
+   * whose task has not stopped a second later is killed ({@code SIGKILL}). The tasks that did not
+   * finish count as cancelled; the results already sent are kept. Does not wait.
    */
   @Override
   public void shutdownNow() {

@@ -77,7 +77,7 @@ class LifecycleTest {
   }
 
   @Test
-  void shutdownNowCancelsQueuedBatchesAndKillsRunningOnes() throws Exception {
+  void shutdownNowCancelsQueuedBatchesAndInterruptsRunningOnes() throws Exception {
     ProcessEngine engine = ProcessEngine.create(1);
     engine.start(Recorder.NONE);
     String started = dir.resolve("started").toString();
@@ -106,13 +106,40 @@ class LifecycleTest {
       assertThat(r).hasSize(1); // exactly once
     }
     BatchResult first = results.get(1L).getFirst();
-    assertThat(first.attempted()).isLessThanOrEqualTo(1); // input 1 may have reported, 2 was killed
+    assertThat(first.attempted()).isEqualTo(1); // input 1 ran; 2 was interrupted, 3 never ran
     for (long id = 2; id <= 4; id++) {
       assertThat(results.get(id).getFirst().attempted()).isZero();
     }
     assertThat(Signals.workerDescendants()).isEmpty();
     assertThatThrownBy(() -> engine.execute(new Batch<>(9, 0, List.of(1), i -> i, false), r -> {}))
         .isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+  }
+
+  @Test
+  void shutdownNowKillsAWorkerWhoseTaskIgnoresTheInterrupt() throws Exception {
+    ProcessEngine engine = ProcessEngine.create(1);
+    engine.start(Recorder.NONE);
+    String started = dir.resolve("spinning").toString();
+    List<BatchResult> results = new java.util.concurrent.CopyOnWriteArrayList<>();
+    engine.execute(
+        new Batch<Integer, Integer>(
+            1,
+            0,
+            List.of(1),
+            i -> {
+              Signals.write(Path.of(started), "" + ProcessHandle.current().pid());
+              while (true) {
+                Thread.interrupted(); // deaf
+              }
+            },
+            false),
+        results::add);
+    long pid = Long.parseLong(Signals.await(Path.of(started)));
+    engine.shutdownNow();
+    assertThat(engine.awaitTermination(Duration.ofSeconds(60))).isTrue();
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertThat(results).hasSize(1);
+    assertThat(results.getFirst().attempted()).isZero();
   }
 
   @Test

@@ -457,7 +457,7 @@ public final class Supervisor {
             changed.awaitUninterruptibly();
             continue;
           }
-          if (c.inflight.size() < PIPELINE && !pending.isEmpty()) {
+          if (c.inflight.size() < PIPELINE && !pending.isEmpty() && mayTake(slot, c)) {
             attempt = pending.pollFirst();
             long now = System.nanoTime();
             attempt.conn = c;
@@ -512,6 +512,30 @@ public final class Supervisor {
         default -> throw new AssertionError(action);
       }
     }
+  }
+
+  /**
+   * Whether this slot may take the next attempt. An idle worker always may. A busy one takes a
+   * second (pipelined, so that it never idles on the round trip) only if the queue holds more than
+   * the other slots that are idle or starting can take: a batch queued behind a long task on one
+   * worker while another worker idles would wait for nothing, or forever if the long task waits for
+   * it. Under the lock.
+   */
+  private boolean mayTake(Slot me, Conn c) {
+    if (c.inflight.isEmpty()) {
+      return true;
+    }
+    int idleElsewhere = 0;
+    for (Slot s : slots) {
+      if (s == me) {
+        continue;
+      }
+      Conn o = s.conn;
+      if (o == null ? !s.startFailed : !o.dead && !o.retiring && o.inflight.isEmpty()) {
+        idleElsewhere++;
+      }
+    }
+    return pending.size() > idleElsewhere;
   }
 
   private static void writeQuietly(Conn c, byte[] frame) {
@@ -1182,10 +1206,12 @@ public final class Supervisor {
     }
   }
 
-  /** Cancels what is queued and kills the workers, whose unfinished tasks count as cancelled. */
+  /**
+   * Cancels what is queued and interrupts what runs; a worker whose task has not stopped a second
+   * later is killed. Unfinished tasks count as cancelled. Does not wait.
+   */
   public void shutdownNow() {
     List<Runnable> done = new ArrayList<>();
-    List<Process> kill = new ArrayList<>();
     lock.lock();
     try {
       runState = STOP;
@@ -1195,36 +1221,47 @@ public final class Supervisor {
         skipRange(a.ticket, a.from, a.to);
         maybeComplete(a.ticket, done);
       }
-      for (Slot s : slots) {
-        if (s.conn != null) {
-          kill.add(s.conn.process);
-        }
-      }
       changed.signalAll();
     } finally {
       lock.unlock();
     }
-    for (Process p : kill) {
-      p.destroyForcibly();
-    }
     run(done);
   }
 
+  /** How long tasks interrupted by {@link #shutdownNow} have to stop before their worker dies. */
+  static final long STOP_GRACE_MILLIS = 1_000;
+
   private void exit(Slot slot) {
     Conn c;
+    List<byte[]> cancels = new ArrayList<>();
+    boolean stopping;
     lock.lock();
     try {
       c = slot.conn;
+      stopping = runState == STOP;
       if (c != null) {
         c.planned = true;
+        if (stopping) {
+          // Interrupt what runs and drop what waits, in the worker: the tasks see an interrupt,
+          // as on a thread engine, and only the deaf ones are killed after the grace period.
+          for (Attempt a : c.inflight) {
+            sendCancel(a);
+          }
+          cancels.addAll(c.controls);
+          c.controls.clear();
+        }
       }
     } finally {
       lock.unlock();
     }
     if (c != null) {
       try {
+        for (byte[] frame : cancels) {
+          writeQuietly(c, frame);
+        }
         writeQuietly(c, new Wire.Out(Wire.SHUTDOWN).finish());
-        if (!c.process.waitFor(10, TimeUnit.SECONDS)) {
+        long wait = stopping ? STOP_GRACE_MILLIS : 10_000;
+        if (!c.process.waitFor(wait, TimeUnit.MILLISECONDS)) {
           c.process.destroyForcibly();
         }
         c.reader.join();
