@@ -17,6 +17,7 @@ final class Attempt {
   long progressNanos;
 
   boolean cancelSent;
+  boolean recallSent;
 
   /** For a batch with a deadline: the worker said it started it. */
   boolean started;

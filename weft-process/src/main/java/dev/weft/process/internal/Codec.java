@@ -27,6 +27,20 @@ public interface Codec {
   Object decode(byte[] bytes) throws Exception;
 
   /**
+   * Makes the calling thread's serializer ready (created, its common code generated) by a round
+   * trip of a batch-like value with a lambda, so that the first real batch does not pay for it.
+   * Best effort: a failure here is left for the real use to report.
+   */
+  default void warmUp() {
+    try {
+      dev.weft.TaskFunction<Object, Object> f = x -> x;
+      decode(encode(new Object[] {1, 2L, "s", 3.0, f, java.util.List.of(1), null}));
+    } catch (Throwable ignored) {
+      // reported when it matters
+    }
+  }
+
+  /**
    * The codec's name, passed to workers so that both ends agree.
    *
    * @return {@code "fory"} or {@code "java"}

@@ -17,6 +17,9 @@ import java.util.Map;
 final class Launcher {
   private Launcher() {}
 
+  private static final java.util.concurrent.atomic.AtomicBoolean CREATING =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   static List<String> command(
       ProcessOptions options,
       Path socket,
@@ -26,8 +29,12 @@ final class Launcher {
       boolean cds) {
     List<String> c = new ArrayList<>();
     c.add(java());
-    if (cds) {
-      c.add("-XX:SharedArchiveFile=" + archive());
+    Path archive = cds ? archive() : null;
+    boolean exists = archive != null && java.nio.file.Files.isRegularFile(archive);
+    // A missing archive is made by one worker of this JVM only (at its exit): two workers
+    // writing the same file at once could leave a torn one.
+    if (archive != null && (exists || CREATING.compareAndSet(false, true))) {
+      c.add("-XX:SharedArchiveFile=" + archive);
       c.add("-XX:+AutoCreateSharedArchive");
       // A stale or missing archive is normal here (it is made at the first worker's exit): no
       // warnings into the task output.
@@ -112,18 +119,41 @@ final class Launcher {
   }
 
   /**
-   * One archive per JDK and class path, in the temporary directory: the JDK checks that an archive
-   * matches the JVM and the class path, and recreates a stale one.
+   * One archive per JDK and class path, named also by the class path's jar sizes and times: the JDK
+   * refuses an archive whose jars changed but does not remake it, so a rebuilt application gets a
+   * new name, and the stale archives of the same class path are removed.
    */
   static Path archive() {
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");
       d.update(System.getProperty("java.home").getBytes(StandardCharsets.UTF_8));
       d.update(System.getProperty("java.vm.version", "").getBytes(StandardCharsets.UTF_8));
-      d.update(System.getProperty("java.class.path", "").getBytes(StandardCharsets.UTF_8));
+      String cp = System.getProperty("java.class.path", "");
+      d.update(cp.getBytes(StandardCharsets.UTF_8));
       d.update(System.getProperty("jdk.module.path", "").getBytes(StandardCharsets.UTF_8));
-      String hash = HexFormat.of().formatHex(d.digest(), 0, 8);
-      return privateDir().resolve("weft-worker-" + hash + ".jsa");
+      String base = HexFormat.of().formatHex(d.digest(), 0, 8);
+      MessageDigest v = MessageDigest.getInstance("SHA-256");
+      for (String entry :
+          (cp + File.pathSeparator + System.getProperty("jdk.module.path", ""))
+              .split(File.pathSeparator)) {
+        File f = new File(entry);
+        v.update(
+            (entry + ":" + f.length() + ":" + f.lastModified()).getBytes(StandardCharsets.UTF_8));
+      }
+      String version = HexFormat.of().formatHex(v.digest(), 0, 6);
+      Path dir = privateDir();
+      Path archive = dir.resolve("weft-worker-" + base + "-" + version + ".jsa");
+      if (!java.nio.file.Files.exists(archive)) {
+        try (var stale =
+            java.nio.file.Files.newDirectoryStream(dir, "weft-worker-" + base + "-*.jsa")) {
+          for (Path p : stale) {
+            java.nio.file.Files.deleteIfExists(p);
+          }
+        } catch (java.io.IOException e) {
+          // a leftover archive costs disk space, nothing else
+        }
+      }
+      return archive;
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new AssertionError(e);
     }

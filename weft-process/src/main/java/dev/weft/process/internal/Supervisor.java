@@ -474,6 +474,10 @@ public final class Supervisor {
             action = SEND;
             break;
           }
+          if (c.inflight.isEmpty() && pending.isEmpty() && recallOne(slot)) {
+            changed.signalAll();
+            continue;
+          }
           Duration idle = options.idleTimeout();
           if (idle != null && c.inflight.isEmpty() && pending.isEmpty()) {
             long left = c.idleSince + idle.toNanos() - System.nanoTime();
@@ -536,6 +540,36 @@ public final class Supervisor {
       }
     }
     return pending.size() > idleElsewhere;
+  }
+
+  /**
+   * For an idle worker when nothing is queued: asks a busy worker to give back a batch that waits
+   * behind its running one (pipelined, not started), so that it runs here instead of waiting, maybe
+   * for a long task, maybe forever if that task waits for it. Under the lock.
+   *
+   * @return true if a recall was asked for
+   */
+  private boolean recallOne(Slot me) {
+    for (Slot s : slots) {
+      Conn o = s.conn;
+      if (s == me || o == null || o.dead || o.inflight.size() < 2) {
+        continue;
+      }
+      Attempt youngest = o.inflight.get(o.inflight.size() - 1);
+      if (youngest.recallSent || youngest.cancelSent) {
+        continue;
+      }
+      youngest.recallSent = true;
+      Wire.Out out = new Wire.Out(Wire.RECALL);
+      try {
+        out.data().writeLong(youngest.seq);
+        o.controls.add(out.finish());
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
+      return true;
+    }
+    return false;
   }
 
   private static void writeQuietly(Conn c, byte[] frame) {
@@ -762,6 +796,7 @@ public final class Supervisor {
       Process p = pb.start();
       Conn c = new Conn(workerName, p, workerRecorder);
       c.startPumps();
+      codec.warmUp(); // this sender's serializer, while the worker boots
       p.onExit()
           .thenRun(() ->
               connected.completeExceptionally(
@@ -836,6 +871,7 @@ public final class Supervisor {
   // ---------------------------------------------------------------------------------- the reader
 
   private void readLoop(Slot slot, Conn c) {
+    codec.warmUp();
     try {
       DataInputStream in =
           new DataInputStream(new BufferedInputStream(Channels.newInputStream(c.channel), 1 << 16));
@@ -949,6 +985,7 @@ public final class Supervisor {
     int attempted = in.readInt();
     long runNanos = in.readLong();
     boolean retire = in.readBoolean();
+    boolean recalled = in.readBoolean();
     List<Runnable> done = new ArrayList<>(1);
     lock.lock();
     try {
@@ -961,6 +998,17 @@ public final class Supervisor {
       Ticket t = a.ticket;
       t.sent.remove(a);
       t.outstanding--;
+      if (recalled) {
+        // Given back unstarted: it runs on the idle worker that asked for it.
+        if (runState != STOP && !t.cancelled && t.needed(a.from)) {
+          requeueFront(List.of(new Attempt(t, a.from, a.to, a.solo)));
+        } else {
+          skipRange(t, a.from, a.to);
+          maybeComplete(t, done);
+        }
+        changed.signalAll();
+        return;
+      }
       int stoppedAt = a.from + attempted;
       int failed = 0;
       for (int p = a.from; p < Math.min(stoppedAt, a.to); p++) {

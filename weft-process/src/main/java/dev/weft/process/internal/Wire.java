@@ -36,6 +36,12 @@ public final class Wire {
   /** Parent to worker: stop a batch at the next task boundary and interrupt its task. */
   public static final byte CANCEL = 5;
 
+  /**
+   * Parent to worker: give a batch back if it has not started (an idle worker elsewhere will run
+   * it); the worker answers with an END that says so, or ignores it if the batch has started.
+   */
+  public static final byte RECALL = 7;
+
   /** Parent to worker: exit once the queued batches are done. */
   public static final byte SHUTDOWN = 6;
 

@@ -85,9 +85,15 @@ public final class WorkerMain {
       Runtime.getRuntime().halt(EXIT_RETIRED);
     });
     watchParent(parentPid, parentStart);
+    WorkerMain worker = new WorkerMain(name, codec);
+    // The executor starts first and warms its serializer while this thread warms its own: the
+    // first batch then costs what later ones cost, not a serializer's creation.
+    worker.executor =
+        Thread.ofPlatform().daemon(true).name("weft-worker-executor").start(worker::execute);
+    codec.warmUp();
     SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
     channel.connect(UnixDomainSocketAddress.of(socket));
-    new WorkerMain(name, codec).run(channel, token);
+    worker.run(channel, token);
   }
 
   private static void watchParent(long parentPid, long parentStart) {
@@ -128,7 +134,6 @@ public final class WorkerMain {
     hello.data().writeLong(token);
     hello.data().writeLong(ProcessHandle.current().pid());
     send(hello.finish());
-    executor = Thread.ofPlatform().daemon(true).name("weft-worker-executor").start(this::execute);
     try {
       while (true) {
         Wire.Frame f = Wire.read(in);
@@ -164,6 +169,7 @@ public final class WorkerMain {
             queue.add(task);
           }
           case Wire.CANCEL -> cancel(body.readLong());
+          case Wire.RECALL -> recall(body.readLong());
           case Wire.SHUTDOWN -> queue.add(Task.STOP);
           default -> throw new IOException("unknown frame type " + f.type());
         }
@@ -219,6 +225,24 @@ public final class WorkerMain {
     return t;
   }
 
+  private void recall(long seq) throws IOException {
+    synchronized (this) {
+      Task t = bySeq.get(seq);
+      if (t == null || t.running) {
+        return; // started (or over): it stays here
+      }
+      t.recalled = true;
+      bySeq.remove(seq);
+    }
+    Wire.Out end = new Wire.Out(Wire.END);
+    end.data().writeLong(seq);
+    end.data().writeInt(0);
+    end.data().writeLong(0);
+    end.data().writeBoolean(false);
+    end.data().writeBoolean(true);
+    send(end.finish());
+  }
+
   private void cancel(long seq) {
     synchronized (this) {
       Task t = bySeq.get(seq);
@@ -263,6 +287,7 @@ public final class WorkerMain {
   }
 
   private void execute() {
+    codec.warmUp();
     while (true) {
       Task task;
       try {
@@ -272,6 +297,12 @@ public final class WorkerMain {
       }
       if (task == Task.STOP) {
         drainAndExit(0);
+      }
+      synchronized (this) {
+        if (task.recalled) {
+          continue; // given back to the parent, which has it run elsewhere
+        }
+        task.running = true;
       }
       boolean retire = runTask(task);
       synchronized (this) {
@@ -310,9 +341,6 @@ public final class WorkerMain {
   /** Runs one batch, streaming its results; true if the worker must retire afterwards. */
   @SuppressWarnings("unchecked")
   private boolean runTask(Task task) {
-    synchronized (this) {
-      task.running = true;
-    }
     if (task.flushEach) {
       Wire.Out started = new Wire.Out(Wire.STARTED);
       try {
@@ -392,6 +420,7 @@ public final class WorkerMain {
       end.data().writeInt(i);
       end.data().writeLong(System.nanoTime() - start);
       end.data().writeBoolean(retire);
+      end.data().writeBoolean(false); // not recalled
       send(end.finish());
     } catch (IOException e) {
       throw new AssertionError(e);
@@ -523,5 +552,6 @@ public final class WorkerMain {
     Throwable decodeFailure;
     volatile boolean stop;
     boolean running; // guarded by the WorkerMain
+    boolean recalled; // guarded by the WorkerMain
   }
 }
