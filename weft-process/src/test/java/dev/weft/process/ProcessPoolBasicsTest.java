@@ -1,0 +1,117 @@
+package dev.weft.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weft.Args;
+import dev.weft.Pool;
+import dev.weft.Results;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The pool API through worker processes, asserting results only. One pool for the class. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ProcessPoolBasicsTest {
+  private static Pool pool;
+
+  @BeforeAll
+  static void open() {
+    pool = Pool.on(ProcessEngine.create(ProcessOptions.workers(2).withHeap("128m")));
+  }
+
+  @AfterAll
+  static void close() {
+    pool.close();
+  }
+
+  private static List<Integer> range(int n) {
+    return IntStream.range(0, n).boxed().toList();
+  }
+
+  @Test
+  void mapReturnsResultsInOrder() throws Exception {
+    assertThat(pool.map(x -> x * x, range(10_000)))
+        .isEqualTo(IntStream.range(0, 10_000).map(x -> x * x).boxed().toList());
+  }
+
+  @Test
+  void tasksRunInAnotherProcess() throws Exception {
+    long me = ProcessHandle.current().pid();
+    List<Long> pids = pool.map(x -> ProcessHandle.current().pid(), range(100));
+    assertThat(pids).doesNotContain(me);
+  }
+
+  @Test
+  void imapStreamsInInputOrder() throws Exception {
+    List<String> out = new ArrayList<>();
+    try (Results<String> r = pool.imap(x -> "v" + x, range(1_000))) {
+      r.forEach(out::add);
+    }
+    assertThat(out).isEqualTo(range(1_000).stream().map(x -> "v" + x).toList());
+  }
+
+  @Test
+  void imapUnorderedDeliversEveryResultOnce() throws Exception {
+    List<Integer> out = new ArrayList<>();
+    try (Results<Integer> r = pool.imapUnordered(x -> x + 1, range(5_000))) {
+      r.forEach(out::add);
+    }
+    assertThat(out)
+        .containsExactlyInAnyOrderElementsOf(range(5_000).stream().map(x -> x + 1).toList());
+  }
+
+  @Test
+  void starmapAndSubmit() throws Exception {
+    assertThat(pool.starmap(Integer::sum, List.of(Args.of(1, 2), Args.of(3, 4))))
+        .containsExactly(3, 7);
+    Future<String> f = pool.submit(() -> "elsewhere " + ProcessWorker.inWorker());
+    assertThat(f.get()).isEqualTo("elsewhere true");
+  }
+
+  record Point(int x, int y) implements java.io.Serializable {}
+
+  @Test
+  void recordsTravelBothWays() throws Exception {
+    List<Point> in = List.of(new Point(1, 2), new Point(3, 4));
+    assertThat(pool.map(p -> new Point(p.y(), p.x()), in))
+        .containsExactly(new Point(2, 1), new Point(4, 3));
+  }
+
+  @Test
+  void capturedStateTravelsWithTheFunction() throws Exception {
+    int[] table = {10, 20, 30};
+    String label = "t";
+    assertThat(pool.map(i -> label + table[i], List.of(0, 1, 2)))
+        .containsExactly("t10", "t20", "t30");
+  }
+
+  @Test
+  void kernelsThatReturnResults() throws Exception {
+    int[] a = IntStream.range(0, 100_000).toArray();
+    long expected = 0;
+    for (int v : a) {
+      expected += (long) v * v;
+    }
+    assertThat(pool.sumLongs(0, a.length, i -> (long) a[i] * a[i])).isEqualTo(expected);
+    assertThat(
+            pool.reduceRange(
+                0,
+                a.length,
+                Integer.MIN_VALUE,
+                (lo, hi) -> {
+                  int m = Integer.MIN_VALUE;
+                  for (int i = lo; i < hi; i++) {
+                    m = Math.max(m, a[i]);
+                  }
+                  return m;
+                },
+                Math::max))
+        .isEqualTo(99_999);
+  }
+}
