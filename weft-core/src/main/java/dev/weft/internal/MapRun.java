@@ -416,6 +416,9 @@ public final class MapRun<T, R> {
         }
         // Wait for a result, or for input if there is room to submit it: the reader wakes us.
         wantInput = canSubmit();
+        // wantInput before tail, which the reader publishes before it reads wantInput: a
+        // store-load pair that needs a full fence on each side (ChunkSource.Reader.read).
+        java.lang.invoke.VarHandle.fullFence();
         if (wantInput && source.available() > 0 || source.exhausted() && held == 0) {
           wantInput = false;
           continue;
