@@ -65,6 +65,9 @@ class LifecycleTest {
     ProcessEngine engine = ProcessEngine.create(ProcessOptions.workers(2).withEagerStart(true));
     List<Long> pids;
     try (Pool pool = Pool.on(engine)) {
+      while (engine.workerPids().size() < 2) { // eager: both start without work
+        Thread.sleep(10);
+      }
       assertThat(pool.map(i -> i, range(100))).isEqualTo(range(100));
       pids = engine.workerPids();
       assertThat(pids).hasSize(2);

@@ -110,6 +110,9 @@ public final class Supervisor {
   private Path socketPath;
   private ServerSocketChannel server;
 
+  /** The engine's long-lived threads, joined before termination is reported. */
+  private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private static final class Slot {
     final int index;
     String
@@ -229,13 +232,14 @@ public final class Supervisor {
     } finally {
       lock.unlock();
     }
-    Thread.ofPlatform().daemon(true).name(name + "-acceptor").start(this::acceptLoop);
-    Thread.ofPlatform().daemon(true).name(name + "-timer").start(this::timerLoop);
+    threads.add(Thread.ofPlatform().daemon(true).name(name + "-acceptor").start(this::acceptLoop));
+    threads.add(Thread.ofPlatform().daemon(true).name(name + "-timer").start(this::timerLoop));
     for (Slot s : slots) {
-      Thread.ofPlatform()
-          .daemon(true)
-          .name(name + "-sender-" + (s.index + 1))
-          .start(() -> senderLoop(s));
+      threads.add(
+          Thread.ofPlatform()
+              .daemon(true)
+              .name(name + "-sender-" + (s.index + 1))
+              .start(() -> senderLoop(s)));
     }
   }
 
@@ -1356,10 +1360,19 @@ public final class Supervisor {
         }
         nanos = changed.awaitNanos(nanos);
       }
-      return true;
     } finally {
       lock.unlock();
     }
+    // Terminated is set by the last sender on its way out; wait for it and the others to be gone,
+    // so that no thread of this engine outlives a close().
+    long deadline = System.nanoTime() + Math.max(0, nanos);
+    for (Thread t : threads) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || !t.join(Duration.ofNanos(left))) {
+        return !t.isAlive();
+      }
+    }
+    return true;
   }
 
   /**
@@ -1370,9 +1383,20 @@ public final class Supervisor {
   public boolean isTerminated() {
     lock.lock();
     try {
-      return started ? terminated : runState != RUNNING;
+      if (!started) {
+        return runState != RUNNING;
+      }
+      if (!terminated) {
+        return false;
+      }
     } finally {
       lock.unlock();
     }
+    for (Thread t : threads) {
+      if (t.isAlive()) {
+        return false;
+      }
+    }
+    return true;
   }
 }
