@@ -1296,8 +1296,10 @@ public final class Supervisor {
         if (stopping) {
           // Interrupt what runs and drop what waits, in the worker: the tasks see an interrupt,
           // as on a thread engine, and only the deaf ones are killed after the grace period.
-          for (Attempt a : c.inflight) {
-            sendCancel(a);
+          // Youngest first: the waiting batches are stopped before the running one is
+          // interrupted, so the worker cannot start one of them in between.
+          for (int i = c.inflight.size() - 1; i >= 0; i--) {
+            sendCancel(c.inflight.get(i));
           }
           cancels.addAll(c.controls);
           c.controls.clear();
