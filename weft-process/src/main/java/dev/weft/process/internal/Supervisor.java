@@ -121,6 +121,7 @@ public final class Supervisor {
     Conn conn;
     boolean startFailed; // the last start failed: no eager restart until work comes
     int quickDeaths; // workers in a row that died before finishing a batch
+    boolean idled; // its worker left for want of work: eager start waits for work too
 
     Slot(int index) {
       this.index = index;
@@ -436,7 +437,9 @@ public final class Supervisor {
                 || (options.eagerStart()
                     && runState == RUNNING
                     && !slot.startFailed
+                    && !slot.idled
                     && slot.quickDeaths < 3)) {
+              slot.idled = false;
               action = START;
               break;
             }
@@ -487,6 +490,7 @@ public final class Supervisor {
             long left = c.idleSince + idle.toNanos() - System.nanoTime();
             if (left <= 0) {
               c.retiring = true;
+              slot.idled = true;
               continue;
             }
             try {
