@@ -38,7 +38,9 @@ class ReadmeExamplesTest {
       import dev.weft.diag.*;
       import dev.weft.io.*;
       import dev.weft.policy.*;
+      import dev.weft.process.*;
       import dev.weft.scope.*;
+      import dev.weft.shm.*;
       import dev.weft.spi.*;
       import java.net.*;
       import java.net.http.*;
@@ -83,7 +85,8 @@ class ReadmeExamplesTest {
         IMPORTS
             + "public class "
             + name
-            + " {\n  public static void run() throws Exception {\n"
+            + " {\n  public static void main(String[] args) throws Exception {\n    run();\n  }\n\n"
+            + "  public static void run() throws Exception {\n"
             + code
             + "\n  }\n}\n");
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
@@ -101,6 +104,10 @@ class ReadmeExamplesTest {
             src.toString());
     assertThat(rc).as(diagnostics.toString(StandardCharsets.UTF_8)).isZero();
 
+    if (usesWorkerProcesses(code)) {
+      checkPrintedLines(code, runInItsOwnJvm(name));
+      return;
+    }
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     PrintStream original = System.out;
     try (URLClassLoader loader =
@@ -113,6 +120,38 @@ class ReadmeExamplesTest {
       System.setOut(original);
     }
     checkPrintedLines(code, printed.toString(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * An example with worker processes runs as its own program, as a user's would: the workers load
+   * the example's classes from the class path they inherit, which a class loader of this test JVM
+   * is not on.
+   */
+  private static boolean usesWorkerProcesses(String code) {
+    return code.contains("Pool.processes") || code.contains("ProcessEngine");
+  }
+
+  private String runInItsOwnJvm(String name) throws Exception {
+    Path out = work.resolve(name + ".out");
+    Process p =
+        new ProcessBuilder(
+                ProcessHandle.current().info().command().orElseThrow(),
+                "--sun-misc-unsafe-memory-access=allow",
+                "-cp",
+                work + java.io.File.pathSeparator + System.getProperty("java.class.path"),
+                name)
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
+    if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly().waitFor();
+      throw new AssertionError(
+          "README example " + name + " did not finish in 120 s:\n" + Files.readString(out));
+    }
+    String printed = Files.readString(out);
+    assertThat(p.exitValue()).as("README example " + name + " printed:\n" + printed).isZero();
+    return printed;
   }
 
   /** A {@code println(...); // text} line promises exactly that text among the printed lines. */
