@@ -146,6 +146,33 @@ class LifecycleTest {
   }
 
   @Test
+  void shutdownNowEndsAWorkerThatWasStoppedWithSigstop() throws Exception {
+    ProcessEngine engine = ProcessEngine.create(1);
+    engine.start(Recorder.NONE);
+    String started = dir.resolve("sleeping").toString();
+    List<BatchResult> results = new java.util.concurrent.CopyOnWriteArrayList<>();
+    engine.execute(
+        new Batch<Integer, Integer>(
+            1,
+            0,
+            List.of(1, 2),
+            i -> {
+              Signals.write(Path.of(started), "" + ProcessHandle.current().pid());
+              Thread.sleep(600_000);
+              return i;
+            },
+            false),
+        results::add);
+    long pid = Long.parseLong(Signals.await(Path.of(started)));
+    new ProcessBuilder("kill", "-STOP", "" + pid).inheritIO().start().waitFor();
+    engine.shutdownNow(); // the worker cannot see the cancel: it is killed after the grace
+    assertThat(engine.awaitTermination(Duration.ofSeconds(60))).isTrue();
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertThat(results).hasSize(1);
+    assertThat(results.getFirst().attempted()).isZero();
+  }
+
+  @Test
   void shutdownLetsAcceptedBatchesFinish() throws Exception {
     ProcessEngine engine = ProcessEngine.create(2);
     engine.start(Recorder.NONE);

@@ -101,6 +101,7 @@ public final class Supervisor {
   private final byte[] initBytes;
   private volatile long handoffNanos = 50_000;
   private int runState = RUNNING;
+  private long stopDeadline; // when shutdownNow's grace ends
   private int liveTickets;
   private int slotsExited;
   private boolean terminated;
@@ -1204,6 +1205,21 @@ public final class Supervisor {
         }
         long now = System.nanoTime();
         long next = Long.MAX_VALUE;
+        if (runState == STOP) {
+          // The senders interrupt and then kill; this is the backstop for a sender stuck writing
+          // to a worker that stopped reading (SIGSTOPped, say): past the grace, every worker dies.
+          long left = stopDeadline - now;
+          if (left <= 0) {
+            for (Slot s : slots) {
+              if (s.conn != null && !s.conn.dead && s.conn.process.isAlive()) {
+                kill.add(s.conn.process);
+              }
+            }
+            stopDeadline = now + TimeUnit.MILLISECONDS.toNanos(STOP_GRACE_MILLIS);
+          } else {
+            next = left;
+          }
+        }
         for (Slot s : slots) {
           Conn c = s.conn;
           if (c == null || c.dead || c.timedOut != null || c.inflight.isEmpty()) {
@@ -1270,6 +1286,9 @@ public final class Supervisor {
     List<Runnable> done = new ArrayList<>();
     lock.lock();
     try {
+      if (runState != STOP) {
+        stopDeadline = System.nanoTime() + 2 * TimeUnit.MILLISECONDS.toNanos(STOP_GRACE_MILLIS);
+      }
       runState = STOP;
       while (!pending.isEmpty()) {
         Attempt a = pending.pollFirst();
