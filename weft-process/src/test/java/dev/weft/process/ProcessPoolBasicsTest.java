@@ -91,6 +91,14 @@ class ProcessPoolBasicsTest {
         .isEqualTo(new java.util.HashSet<>(copies).size());
   }
 
+  @Test
+  void statsCountTheWorkersTasks() throws Exception {
+    try (Pool p = Pool.on(ProcessEngine.create(2))) {
+      p.map(x -> x, range(1_000));
+      assertThat(p.stats().tasks()).isEqualTo(1_000);
+    }
+  }
+
   record Point(int x, int y) implements java.io.Serializable {}
 
   @Test

@@ -473,6 +473,7 @@ public final class Supervisor {
             attempt.sentNanos = now;
             if (c.inflight.isEmpty()) {
               attempt.progressNanos = now;
+              c.recorder.idle(c.idleSince, now); // the worker had nothing to do until now
             }
             c.inflight.add(attempt);
             attempt.ticket.sent.add(attempt);
