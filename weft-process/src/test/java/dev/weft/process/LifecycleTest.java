@@ -65,6 +65,9 @@ class LifecycleTest {
     ProcessEngine engine = ProcessEngine.create(ProcessOptions.workers(2).withEagerStart(true));
     List<Long> pids;
     try (Pool pool = Pool.on(engine)) {
+      while (engine.workerPids().size() < 2) { // eager: both start without work
+        Thread.sleep(10);
+      }
       assertThat(pool.map(i -> i, range(100))).isEqualTo(range(100));
       pids = engine.workerPids();
       assertThat(pids).hasSize(2);
@@ -136,6 +139,33 @@ class LifecycleTest {
         results::add);
     long pid = Long.parseLong(Signals.await(Path.of(started)));
     engine.shutdownNow();
+    assertThat(engine.awaitTermination(Duration.ofSeconds(60))).isTrue();
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertThat(results).hasSize(1);
+    assertThat(results.getFirst().attempted()).isZero();
+  }
+
+  @Test
+  void shutdownNowEndsAWorkerThatWasStoppedWithSigstop() throws Exception {
+    ProcessEngine engine = ProcessEngine.create(1);
+    engine.start(Recorder.NONE);
+    String started = dir.resolve("sleeping").toString();
+    List<BatchResult> results = new java.util.concurrent.CopyOnWriteArrayList<>();
+    engine.execute(
+        new Batch<Integer, Integer>(
+            1,
+            0,
+            List.of(1, 2),
+            i -> {
+              Signals.write(Path.of(started), "" + ProcessHandle.current().pid());
+              Thread.sleep(600_000);
+              return i;
+            },
+            false),
+        results::add);
+    long pid = Long.parseLong(Signals.await(Path.of(started)));
+    new ProcessBuilder("kill", "-STOP", "" + pid).inheritIO().start().waitFor();
+    engine.shutdownNow(); // the worker cannot see the cancel: it is killed after the grace
     assertThat(engine.awaitTermination(Duration.ofSeconds(60))).isTrue();
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     assertThat(results).hasSize(1);

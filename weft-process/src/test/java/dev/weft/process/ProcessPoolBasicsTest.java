@@ -74,6 +74,31 @@ class ProcessPoolBasicsTest {
     assertThat(f.get()).isEqualTo("elsewhere true");
   }
 
+  /** A function that says which copy of itself ran. */
+  static final class WhichCopy implements dev.weft.TaskFunction<Integer, String> {
+    @Override
+    public String apply(Integer x) {
+      return ProcessHandle.current().pid() + ":" + System.identityHashCode(this);
+    }
+  }
+
+  @Test
+  void theFunctionIsShippedOncePerWorkerNotOncePerBatch() throws Exception {
+    List<String> copies = pool.with(o -> o.withChunkSize(10)).map(new WhichCopy(), range(400));
+    // 40 batches over two workers: one deserialized copy of the function in each.
+    assertThat(new java.util.HashSet<>(copies).size()).isBetween(1, 2);
+    assertThat(copies.stream().map(c -> c.split(":")[0]).distinct().count())
+        .isEqualTo(new java.util.HashSet<>(copies).size());
+  }
+
+  @Test
+  void statsCountTheWorkersTasks() throws Exception {
+    try (Pool p = Pool.on(ProcessEngine.create(2))) {
+      p.map(x -> x, range(1_000));
+      assertThat(p.stats().tasks()).isEqualTo(1_000);
+    }
+  }
+
   record Point(int x, int y) implements java.io.Serializable {}
 
   @Test

@@ -4,18 +4,23 @@ import dev.weft.Pool;
 import dev.weft.testkit.RemotePoolConformance;
 
 /**
- * The results-only conformance profile on worker processes. A test's parallelism is capped at two
- * workers: the CI machines have two cores, and every pool starts its own JVMs. The workers are
- * started before the test's call (eagerly, and waited for), because the profile's streaming tests
- * measure how much input is read before the first result, which a worker JVM's start-up (hundreds
- * of milliseconds) would dominate; start-up itself is covered by this module's own tests.
+ * The results-only conformance profile on worker processes. A test's parallelism is capped at four
+ * workers (one test asks for eight): every pool starts its own JVMs on CI machines of two cores,
+ * and a test that needs four tasks running at once gets them. The workers are started before the
+ * test's call (eagerly, and waited for), because the profile's streaming tests measure how much
+ * input is read before the first result, which a worker JVM's start-up (hundreds of milliseconds)
+ * would dominate; start-up itself is covered by this module's own tests.
  */
 class ProcessPoolConformanceTest extends RemotePoolConformance {
   @Override
   protected Pool newPool(int parallelism) {
-    int workers = Math.min(parallelism, 2);
+    int workers = Math.min(parallelism, 4);
     ProcessEngine engine =
-        ProcessEngine.create(ProcessOptions.workers(workers).withEagerStart(true));
+        ProcessEngine.create(
+            ProcessOptions.workers(workers)
+                .withEagerStart(true)
+                // Short-lived test workers: C1 only starts faster, and the suite's tasks are tiny.
+                .withJvmOptions("-XX:TieredStopAtLevel=1"));
     Pool pool = Pool.on(engine);
     try {
       while (engine.workerPids().size() < workers) {

@@ -101,6 +101,7 @@ public final class Supervisor {
   private final byte[] initBytes;
   private volatile long handoffNanos = 50_000;
   private int runState = RUNNING;
+  private long stopDeadline; // when shutdownNow's grace ends
   private int liveTickets;
   private int slotsExited;
   private boolean terminated;
@@ -110,6 +111,9 @@ public final class Supervisor {
   private Path socketPath;
   private ServerSocketChannel server;
 
+  /** The engine's long-lived threads, joined before termination is reported. */
+  private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private static final class Slot {
     final int index;
     String
@@ -118,6 +122,7 @@ public final class Supervisor {
     Conn conn;
     boolean startFailed; // the last start failed: no eager restart until work comes
     int quickDeaths; // workers in a row that died before finishing a batch
+    boolean idled; // its worker left for want of work: eager start waits for work too
 
     Slot(int index) {
       this.index = index;
@@ -229,13 +234,14 @@ public final class Supervisor {
     } finally {
       lock.unlock();
     }
-    Thread.ofPlatform().daemon(true).name(name + "-acceptor").start(this::acceptLoop);
-    Thread.ofPlatform().daemon(true).name(name + "-timer").start(this::timerLoop);
+    threads.add(Thread.ofPlatform().daemon(true).name(name + "-acceptor").start(this::acceptLoop));
+    threads.add(Thread.ofPlatform().daemon(true).name(name + "-timer").start(this::timerLoop));
     for (Slot s : slots) {
-      Thread.ofPlatform()
-          .daemon(true)
-          .name(name + "-sender-" + (s.index + 1))
-          .start(() -> senderLoop(s));
+      threads.add(
+          Thread.ofPlatform()
+              .daemon(true)
+              .name(name + "-sender-" + (s.index + 1))
+              .start(() -> senderLoop(s)));
     }
   }
 
@@ -432,7 +438,9 @@ public final class Supervisor {
                 || (options.eagerStart()
                     && runState == RUNNING
                     && !slot.startFailed
+                    && !slot.idled
                     && slot.quickDeaths < 3)) {
+              slot.idled = false;
               action = START;
               break;
             }
@@ -465,6 +473,7 @@ public final class Supervisor {
             attempt.sentNanos = now;
             if (c.inflight.isEmpty()) {
               attempt.progressNanos = now;
+              c.recorder.idle(c.idleSince, now); // the worker had nothing to do until now
             }
             c.inflight.add(attempt);
             attempt.ticket.sent.add(attempt);
@@ -483,6 +492,7 @@ public final class Supervisor {
             long left = c.idleSince + idle.toNanos() - System.nanoTime();
             if (left <= 0) {
               c.retiring = true;
+              slot.idled = true;
               continue;
             }
             try {
@@ -1196,6 +1206,21 @@ public final class Supervisor {
         }
         long now = System.nanoTime();
         long next = Long.MAX_VALUE;
+        if (runState == STOP) {
+          // The senders interrupt and then kill; this is the backstop for a sender stuck writing
+          // to a worker that stopped reading (SIGSTOPped, say): past the grace, every worker dies.
+          long left = stopDeadline - now;
+          if (left <= 0) {
+            for (Slot s : slots) {
+              if (s.conn != null && !s.conn.dead && s.conn.process.isAlive()) {
+                kill.add(s.conn.process);
+              }
+            }
+            stopDeadline = now + TimeUnit.MILLISECONDS.toNanos(STOP_GRACE_MILLIS);
+          } else {
+            next = left;
+          }
+        }
         for (Slot s : slots) {
           Conn c = s.conn;
           if (c == null || c.dead || c.timedOut != null || c.inflight.isEmpty()) {
@@ -1262,6 +1287,9 @@ public final class Supervisor {
     List<Runnable> done = new ArrayList<>();
     lock.lock();
     try {
+      if (runState != STOP) {
+        stopDeadline = System.nanoTime() + 2 * TimeUnit.MILLISECONDS.toNanos(STOP_GRACE_MILLIS);
+      }
       runState = STOP;
       while (!pending.isEmpty()) {
         Attempt a = pending.pollFirst();
@@ -1292,8 +1320,10 @@ public final class Supervisor {
         if (stopping) {
           // Interrupt what runs and drop what waits, in the worker: the tasks see an interrupt,
           // as on a thread engine, and only the deaf ones are killed after the grace period.
-          for (Attempt a : c.inflight) {
-            sendCancel(a);
+          // Youngest first: the waiting batches are stopped before the running one is
+          // interrupted, so the worker cannot start one of them in between.
+          for (int i = c.inflight.size() - 1; i >= 0; i--) {
+            sendCancel(c.inflight.get(i));
           }
           cancels.addAll(c.controls);
           c.controls.clear();
@@ -1356,10 +1386,19 @@ public final class Supervisor {
         }
         nanos = changed.awaitNanos(nanos);
       }
-      return true;
     } finally {
       lock.unlock();
     }
+    // Terminated is set by the last sender on its way out; wait for it and the others to be gone,
+    // so that no thread of this engine outlives a close().
+    long deadline = System.nanoTime() + Math.max(0, nanos);
+    for (Thread t : threads) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || !t.join(Duration.ofNanos(left))) {
+        return !t.isAlive();
+      }
+    }
+    return true;
   }
 
   /**
@@ -1370,9 +1409,20 @@ public final class Supervisor {
   public boolean isTerminated() {
     lock.lock();
     try {
-      return started ? terminated : runState != RUNNING;
+      if (!started) {
+        return runState != RUNNING;
+      }
+      if (!terminated) {
+        return false;
+      }
     } finally {
       lock.unlock();
     }
+    for (Thread t : threads) {
+      if (t.isAlive()) {
+        return false;
+      }
+    }
+    return true;
   }
 }
