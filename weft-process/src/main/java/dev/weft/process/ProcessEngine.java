@@ -109,8 +109,19 @@ public final class ProcessEngine implements Engine {
     return supervisor.handoffNanos();
   }
 
+  /**
+   * Starts the engine. First it removes the shared-memory segments that processes which died
+   * without closing them left behind (a crashed worker or parent, say): a pool's start is where
+   * such leftovers are cleaned up, as {@link dev.weft.shm.SharedMemory#reclaimOrphans()} says.
+   * Segments that a live process holds are never touched.
+   */
   @Override
   public void start(Recorder recorder) {
+    try {
+      dev.weft.shm.SharedMemory.reclaimOrphans();
+    } catch (java.io.IOException | RuntimeException e) {
+      // Cleaning up after others must not stop this pool from starting.
+    }
     supervisor.start(recorder);
   }
 
