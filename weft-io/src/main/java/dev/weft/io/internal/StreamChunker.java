@@ -157,13 +157,38 @@ final class StreamChunker implements AutoCloseable {
       if (!opened.isDone()) {
         try (FileChannel unblock =
             FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-          // Opened and closed: the helper's open has returned or is about to.
+          // Held open until the helper's open has returned: the helper may not have reached the
+          // kernel's open yet (a busy machine), and a writer that came and went before it did
+          // would leave it waiting for good. It returns as soon as it runs, so the wait is short;
+          // bounded all the same, and not ended by a second interrupt.
+          awaitQuietly(opened);
         } catch (IOException | RuntimeException ignored) {
           // Not a FIFO after all, or gone: the helper's open fails or returns by itself.
         }
       }
       Thread.currentThread().interrupt();
       throw new ClosedByInterruptException();
+    }
+  }
+
+  private static void awaitQuietly(CompletableFuture<FileChannel> opened) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    boolean interrupted = false;
+    while (!opened.isDone()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      try {
+        opened.get(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        break;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
