@@ -67,7 +67,7 @@ awk '
   /^#/ || NF != 3 { next }
   FILENAME == ARGV[1] { py[$1] = $2; next }
   { wf[$1] = $2 }
-  function f(v) { if (v == "") return "-"; if (v >= 10000) return sprintf("%\047.0f", v); if (v >= 100) return sprintf("%.0f", v); if (v >= 10) return sprintf("%.1f", v); return sprintf("%.3g", v) }
+  function f(v) { if (v == "") return "-"; if (v >= 100) return sprintf("%.0f", v); if (v >= 10) return sprintf("%.1f", v); return sprintf("%.3g", v) }
   function row(fig, p, w, ratio, target, met) {
     printf "| %s | %s | %s | %s | %s | %s |\n", fig, p, w, ratio, target, met
   }
@@ -83,6 +83,8 @@ awk '
     if ("pool_map_tiny" in wf) {
       r = ("pool_map_tiny" in py) ? wf["pool_map_tiny"] / py["pool_map_tiny"] : 0
       row("1M tiny tasks, tasks/s (weft / Python)", f(py["pool_map_tiny"]), f(wf["pool_map_tiny"]), r ? sprintf("%.2fx", r) : "-", ">= 2x", r ? (r >= 2 ? "yes" : "no") : "-")
+      r = ("pool_map_tiny" in py) ? wf["pool_map_tiny_python_chunks"] / py["pool_map_tiny"] : 0
+      row("... weft with Python-sized chunks (n / 8), not the default", f(py["pool_map_tiny"]), f(wf["pool_map_tiny_python_chunks"]), r ? sprintf("%.2fx", r) : "-", "(diagnostic)", "")
     }
     if ("queue_longs" in wf) {
       r = ("queue_ints" in py) ? wf["queue_longs"] / py["queue_ints"] : 0
@@ -94,7 +96,11 @@ awk '
       row(mib " serialized copy, s", f(py[base "_pickled"]), f(wf[base "_copied"]), "-", "", "")
       pr = (base "_pickled" in py) ? sprintf("%.1fx", py[base "_pickled"] / py[base "_shared_memory"]) : "-"
       r = wf[base "_copy_over_shared"]
-      row(mib " copy / shared, each its own (weft target)", pr, sprintf("%.1fx", r), sprintf("%.1fx", r), ">= 1,000x", r >= 1000 ? "yes" : "no")
+      row(mib " copy / shared, summing included", pr, sprintf("%.1fx", r), sprintf("%.1fx", r), ">= 1,000x", r >= 1000 ? "yes" : "no")
+      row(mib " hand-off alone (no sum): shared memory, s", "-", f(wf[base "_handoff_shared_memory"]), "", "", "")
+      row(mib " hand-off alone (no sum): serialized copy, s", "-", f(wf[base "_handoff_copied"]), "", "", "")
+      r = wf[base "_handoff_copy_over_shared"]
+      row(mib " hand-off alone: copy / shared", "-", sprintf("%.0fx", r), sprintf("%.0fx", r), ">= 1,000x", r >= 1000 ? "yes" : "no")
     }
     if ("pool_start_eager_cds" in wf) {
       s = py["pool_start_spawn"]
@@ -107,7 +113,7 @@ awk '
         row("... weft " lab[i] " vs Python spawn", f(s), f(wf[k]), r ? sprintf("%.2fx", r) : "-", "<= spawn", r ? (r >= 1 ? "yes" : "no") : "-")
       }
     }
-    if ("heap_1m_peak_after_gc" in wf) {
+    if ("heap_10m_peak_after_gc" in wf) {
       a = wf["heap_1m_peak_after_gc"]; b = wf["heap_10m_peak_after_gc"]
       ok = wf["heap_1m_completed"] == 1 && wf["heap_10m_completed"] == 1 && b <= a * 1.5 + 2
       row("imap 1M then 10M at -Xmx64m: peak heap after GC, MiB", "-", f(a) " / " f(b), sprintf("%.2fx", b / a), "flat", ok ? "yes" : "no")

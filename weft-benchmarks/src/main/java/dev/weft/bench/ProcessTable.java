@@ -65,7 +65,9 @@ import java.util.concurrent.TimeUnit;
 public final class ProcessTable {
   private static final List<String> WORKLOADS =
       List.of("roundtrip", "map", "queue", "array", "start", "heap");
-  private static final long PIECE_LIMIT = 128L << 20;
+  // a batch frame of weft-process is at most 256 MiB (Wire.MAX_FRAME), and a worker's Fory refuses
+  // to deserialize a graph of more than 128 MiB (its default maxGraphMemoryBytes)
+  private static final long PIECE_LIMIT = 64L << 20;
 
   private ProcessTable() {}
 
@@ -182,14 +184,24 @@ public final class ProcessTable {
       data.add(i);
     }
     double[] rates = new double[repeats];
+    double[] chunked = new double[repeats];
+    // Python's Pool.map chunks by ceil(n / (4 x workers)) by default; weft sizes batches itself
+    int pyChunk = Math.ceilDiv(n, 8);
     try (Pool pool = Pool.processes(2)) {
+      var big = pool.with(o -> o.withChunkSize(pyChunk));
       check(pool.map(x -> x + 1, data), n); // warm: workers up, function shipped, code compiled
+      check(big.map(x -> x + 1, data), n);
       for (int r = 0; r < repeats; r++) {
         long t0 = System.nanoTime();
         List<Integer> out = pool.map(x -> x + 1, data);
         long dt = System.nanoTime() - t0;
         check(out, n);
         rates[r] = n / (dt / 1e9);
+        t0 = System.nanoTime();
+        out = big.map(x -> x + 1, data);
+        dt = System.nanoTime() - t0;
+        check(out, n);
+        chunked[r] = n / (dt / 1e9);
       }
     }
     note(
@@ -197,8 +209,13 @@ public final class ProcessTable {
             + n
             + " Integers), after one untimed call; rates "
             + list(rates)
+            + " tasks/s; with chunkSize "
+            + pyChunk
+            + " (Python's default chunking) "
+            + list(chunked)
             + " tasks/s");
     line("pool_map_tiny", EfficiencyTable.median(rates), "tasks/s");
+    line("pool_map_tiny_python_chunks", EfficiencyTable.median(chunked), "tasks/s");
   }
 
   private static void check(List<Integer> out, int n) {
@@ -225,7 +242,6 @@ public final class ProcessTable {
   private static void array(int mib, int repeats) throws Exception {
     long n = (long) mib * 1024 * 1024 / 8;
     long half = n / 2;
-    // pieces of at most 128 MiB: a batch frame of weft-process is at most 256 MiB (Wire.MAX_FRAME)
     int pieces = (int) Math.max(2, 2 * Math.ceilDiv(half * 8, PIECE_LIMIT));
     double expected = 0;
     for (long i = 0; i < n; i++) {
@@ -234,6 +250,8 @@ public final class ProcessTable {
     ProcessOptions options = ProcessOptions.workers(2).withHeap("1g");
     double[] shared = new double[repeats];
     double[] copied = new double[repeats];
+    double[] sharedOnly = new double[repeats];
+    double[] copiedOnly = new double[repeats];
     try (Pool pool = Pool.on(ProcessEngine.create(options));
         SharedMemory m =
             SharedMemory.create("bench-array-" + ProcessHandle.current().pid(), n * 8)) {
@@ -264,12 +282,22 @@ public final class ProcessTable {
         List<Double> c = oneEach.map(ProcessTable::sum, parts);
         copied[r] = (System.nanoTime() - t0) / 1e9;
         checkSum(c, expected);
+        t0 = System.nanoTime();
+        List<Double> hs = oneEach.map(range -> attachOnly(h, range[0], range[1]), ranges);
+        sharedOnly[r] = (System.nanoTime() - t0) / 1e9;
+        checkSum(hs, n);
+        t0 = System.nanoTime();
+        List<Double> hc = oneEach.map(a -> (double) a.length, parts);
+        copiedOnly[r] = (System.nanoTime() - t0) / 1e9;
+        checkSum(hc, n);
       }
       m.unlink();
     }
     double[] ratios = new double[repeats];
+    double[] handoffRatios = new double[repeats];
     for (int r = 0; r < repeats; r++) {
       ratios[r] = copied[r] / shared[r];
+      handoffRatios[r] = copiedOnly[r] / sharedOnly[r];
     }
     note(
         "array: "
@@ -285,10 +313,22 @@ public final class ProcessTable {
             + " s, copied "
             + list(copied)
             + " s, ratios "
-            + list(ratios));
+            + list(ratios)
+            + "; hand-off alone: shared "
+            + list(sharedOnly)
+            + " s, copied "
+            + list(copiedOnly)
+            + " s, ratios "
+            + list(handoffRatios));
     line("array_" + mib + "mib_shared_memory", EfficiencyTable.median(shared), "s");
     line("array_" + mib + "mib_copied", EfficiencyTable.median(copied), "s");
     line("array_" + mib + "mib_copy_over_shared", EfficiencyTable.median(ratios), "x");
+    line("array_" + mib + "mib_handoff_shared_memory", EfficiencyTable.median(sharedOnly), "s");
+    line("array_" + mib + "mib_handoff_copied", EfficiencyTable.median(copiedOnly), "s");
+    line(
+        "array_" + mib + "mib_handoff_copy_over_shared",
+        EfficiencyTable.median(handoffRatios),
+        "x");
   }
 
   private static void warmArray(dev.weft.Mapper oneEach) throws Exception {
@@ -329,6 +369,16 @@ public final class ProcessTable {
         s += v.get(i);
       }
       return s;
+    }
+  }
+
+  /** Runs in a worker: attaches the segment read-only and returns the range's length, unread. */
+  static double attachOnly(SharedMemory.Handle h, long from, long to) throws Exception {
+    try (SharedMemory m = h.attachReadOnly()) {
+      if (m.doubles().length() < to) {
+        throw new AssertionError("segment too short");
+      }
+      return to - from;
     }
   }
 
