@@ -10,6 +10,8 @@
 #   weft-benchmarks/scripts/process-table.sh --quick             # smoke test
 #   weft-benchmarks/scripts/process-table.sh --only roundtrip,map --repeats 5
 #   weft-benchmarks/scripts/process-table.sh --array-mib 256
+#   weft-benchmarks/scripts/process-table.sh --table weft-benchmarks/target/runs/process-table-X.txt
+#                                                      # the table again, from a kept log
 #
 # Workloads: roundtrip map queue array start heap (heap is weft's only). BUILD=1 rebuilds the jar.
 set -euo pipefail
@@ -20,9 +22,10 @@ java="$JAVA_HOME/bin/java"
 jar="$root/weft-benchmarks/target/benchmarks.jar"
 here="$root/weft-benchmarks/scripts"
 
-quick=() only="roundtrip,map,queue,array,start,heap" repeats=() mib=()
+quick=() only="roundtrip,map,queue,array,start,heap" repeats=() mib=() table=""
 while [ $# -gt 0 ]; do
   case $1 in
+    --table) table=$2; shift ;;
     --quick) quick=(--quick) ;;
     --only) only=$2; shift ;;
     --repeats) repeats=(--repeats "$2"); shift ;;
@@ -32,15 +35,12 @@ while [ $# -gt 0 ]; do
   shift
 done
 
+run() {
 if [ ! -f "$jar" ] || [ "${BUILD:-0}" = 1 ]; then
   (cd "$root" && ./mvnw -B -ntp -q -pl weft-benchmarks -am package -DskipTests)
 fi
 
 mkdir -p "$root/weft-benchmarks/target/runs"
-log="$root/weft-benchmarks/target/runs/process-table-$(date -u +%Y%m%dT%H%M%SZ).txt"
-py="$log.py" wf="$log.weft"
-: >"$py"
-: >"$wf"
 
 {
   echo "# date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
@@ -52,21 +52,31 @@ jvm=(-Xmx4g -XX:+UseG1GC --sun-misc-unsafe-memory-access=allow)
 for w in ${only//,/ }; do
   if [ "$w" != heap ]; then
     echo "## python $w (load $(cut -d' ' -f1 /proc/loadavg))" | tee -a "$log"
-    "$here/python-baseline.sh" --only "$w" "${quick[@]}" "${repeats[@]}" "${mib[@]}" | tee -a "$log" "$py"
+    "$here/python-baseline.sh" --only "$w" "${quick[@]}" "${repeats[@]}" "${mib[@]}" | tee -a "$log"
   fi
   echo "## weft $w (load $(cut -d' ' -f1 /proc/loadavg))" | tee -a "$log"
   "$java" "${jvm[@]}" -cp "$jar" dev.weft.bench.ProcessTable --only "$w" "${quick[@]}" "${repeats[@]}" "${mib[@]}" \
-    | tee -a "$log" "$wf"
+    | tee -a "$log"
 done
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$log"
 echo "# raw lines: $log" | tee -a "$log"
 echo
+}
+
+if [ -n "$table" ]; then
+  log=$table
+else
+  log="$root/weft-benchmarks/target/runs/process-table-$(date -u +%Y%m%dT%H%M%SZ).txt"
+  run
+fi
 
 # figure | Python | weft | ratio | target | met?  (machine lines are "name value unit")
 awk '
+  /^## python / { who = "py"; next }
+  /^## weft / { who = "wf"; next }
   /^#/ || NF != 3 { next }
-  FILENAME == ARGV[1] { py[$1] = $2; next }
-  { wf[$1] = $2 }
+  who == "py" { py[$1] = $2; next }
+  who == "wf" { wf[$1] = $2 }
   function f(v) { if (v == "") return "-"; if (v >= 100) return sprintf("%.0f", v); if (v >= 10) return sprintf("%.1f", v); return sprintf("%.3g", v) }
   function row(fig, p, w, ratio, target, met) {
     printf "| %s | %s | %s | %s | %s | %s |\n", fig, p, w, ratio, target, met
@@ -90,7 +100,7 @@ awk '
       r = ("queue_ints" in py) ? wf["queue_longs"] / py["queue_ints"] : 0
       row("queue, msgs/s (weft SharedQueue / mp.Queue)", f(py["queue_ints"]), f(wf["queue_longs"]), r ? sprintf("%.1fx", r) : "-", ">= 10x", r ? (r >= 10 ? "yes" : "no") : "-")
     }
-    for (k in wf) if (k ~ /^array_.*_shared_memory$/) {
+    for (k in wf) if (k ~ /^array_[0-9]+mib_shared_memory$/) {
       base = k; sub(/_shared_memory$/, "", base); mib = base; sub(/^array_/, "", mib)
       row(mib " shared memory, s", f(py[base "_shared_memory"]), f(wf[k]), "-", "", "")
       row(mib " serialized copy, s", f(py[base "_pickled"]), f(wf[base "_copied"]), "-", "", "")
@@ -122,5 +132,4 @@ awk '
       ok = wf["heap_100k_completed"] == 1 && wf["heap_1m_completed"] == 1 && b <= a * 1.5 + 2
       row("imap 100k then 1M at -Xmx64m: peak heap after GC, MiB", "-", f(a) " / " f(b), sprintf("%.2fx", b / a), "flat", ok ? "yes" : "no")
     }
-  }' "$py" "$wf" | tee -a "$log"
-rm -f "$py" "$wf"
+  }' "$log" | if [ -n "$table" ]; then cat; else tee -a "$log"; fi

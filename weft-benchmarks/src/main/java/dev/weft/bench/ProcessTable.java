@@ -2,6 +2,8 @@ package dev.weft.bench;
 
 import dev.weft.Pool;
 import dev.weft.Results;
+import dev.weft.TaskCallable;
+import dev.weft.TaskFunction;
 import dev.weft.process.ProcessEngine;
 import dev.weft.process.ProcessOptions;
 import dev.weft.shm.DoubleView;
@@ -68,6 +70,22 @@ public final class ProcessTable {
   // a batch frame of weft-process is at most 256 MiB (Wire.MAX_FRAME), and a worker's Fory refuses
   // to deserialize a graph of more than 128 MiB (its default maxGraphMemoryBytes)
   private static final long PIECE_LIMIT = 64L << 20;
+
+  // One lambda site per task, used by the warm-up and the timed calls alike: each site is its own
+  // class, whose serializer Fory generates on first use, so a warm-up through another site would
+  // leave that cost in the first timed repeat.
+  private static final TaskCallable<Object> EMPTY = () -> null;
+  private static final TaskFunction<Integer, Integer> PLUS_ONE = x -> x + 1;
+  private static final TaskFunction<double[], Double> SUM = ProcessTable::sum;
+  private static final TaskFunction<double[], Double> LENGTH = a -> (double) a.length;
+
+  private static TaskFunction<long[], Double> sumShared(SharedMemory.Handle h) {
+    return range -> sumShared(h, range[0], range[1]);
+  }
+
+  private static TaskFunction<long[], Double> attachOnly(SharedMemory.Handle h) {
+    return range -> attachOnly(h, range[0], range[1]);
+  }
 
   private ProcessTable() {}
 
@@ -150,13 +168,13 @@ public final class ProcessTable {
     double[] p99 = new double[repeats];
     try (Pool pool = Pool.processes(2)) {
       for (int i = 0; i < 2_000; i++) {
-        pool.submit(() -> null).get();
+        pool.submit(EMPTY).get();
       }
       long[] lat = new long[samples];
       for (int r = 0; r < repeats; r++) {
         for (int i = 0; i < samples; i++) {
           long t0 = System.nanoTime();
-          Future<Object> f = pool.submit(() -> null);
+          Future<Object> f = pool.submit(EMPTY);
           f.get();
           lat[i] = System.nanoTime() - t0;
         }
@@ -189,16 +207,16 @@ public final class ProcessTable {
     int pyChunk = Math.ceilDiv(n, 8);
     try (Pool pool = Pool.processes(2)) {
       var big = pool.with(o -> o.withChunkSize(pyChunk));
-      check(pool.map(x -> x + 1, data), n); // warm: workers up, function shipped, code compiled
-      check(big.map(x -> x + 1, data), n);
+      check(pool.map(PLUS_ONE, data), n); // warm: workers up, function shipped, code compiled
+      check(big.map(PLUS_ONE, data), n);
       for (int r = 0; r < repeats; r++) {
         long t0 = System.nanoTime();
-        List<Integer> out = pool.map(x -> x + 1, data);
+        List<Integer> out = pool.map(PLUS_ONE, data);
         long dt = System.nanoTime() - t0;
         check(out, n);
         rates[r] = n / (dt / 1e9);
         t0 = System.nanoTime();
-        out = big.map(x -> x + 1, data);
+        out = big.map(PLUS_ONE, data);
         dt = System.nanoTime() - t0;
         check(out, n);
         chunked[r] = n / (dt / 1e9);
@@ -275,19 +293,19 @@ public final class ProcessTable {
       }
       for (int r = 0; r < repeats; r++) {
         long t0 = System.nanoTime();
-        List<Double> s = oneEach.map(range -> sumShared(h, range[0], range[1]), ranges);
+        List<Double> s = oneEach.map(sumShared(h), ranges);
         shared[r] = (System.nanoTime() - t0) / 1e9;
         checkSum(s, expected);
         t0 = System.nanoTime();
-        List<Double> c = oneEach.map(ProcessTable::sum, parts);
+        List<Double> c = oneEach.map(SUM, parts);
         copied[r] = (System.nanoTime() - t0) / 1e9;
         checkSum(c, expected);
         t0 = System.nanoTime();
-        List<Double> hs = oneEach.map(range -> attachOnly(h, range[0], range[1]), ranges);
+        List<Double> hs = oneEach.map(attachOnly(h), ranges);
         sharedOnly[r] = (System.nanoTime() - t0) / 1e9;
         checkSum(hs, n);
         t0 = System.nanoTime();
-        List<Double> hc = oneEach.map(a -> (double) a.length, parts);
+        List<Double> hc = oneEach.map(LENGTH, parts);
         copiedOnly[r] = (System.nanoTime() - t0) / 1e9;
         checkSum(hc, n);
       }
@@ -337,10 +355,12 @@ public final class ProcessTable {
         SharedMemory.create("bench-warm-" + ProcessHandle.current().pid(), n * 8)) {
       SharedMemory.Handle h = m.handle();
       for (int k = 0; k < 3; k++) {
-        oneEach.map(
-            range -> sumShared(h, range[0], range[1]),
-            List.of(new long[] {0, n / 2}, new long[] {n / 2, n}));
-        oneEach.map(ProcessTable::sum, List.of(new double[(int) n / 2], new double[(int) n / 2]));
+        List<long[]> ranges = List.of(new long[] {0, n / 2}, new long[] {n / 2, n});
+        List<double[]> parts = List.of(new double[(int) n / 2], new double[(int) n / 2]);
+        oneEach.map(sumShared(h), ranges);
+        oneEach.map(SUM, parts);
+        oneEach.map(attachOnly(h), ranges);
+        oneEach.map(LENGTH, parts);
       }
       m.unlink();
     }
