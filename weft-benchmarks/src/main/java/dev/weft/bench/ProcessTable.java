@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  *       Pool.processes(2)}: p50 and p99 latency (us) over 20,000 samples per repeat, after 2,000
  *       untimed ones.
  *   <li>{@code map}: {@code Pool.processes(2).map(x -> x + 1, list)} over 1,000,000 boxed {@code
- *       Integer}s, tasks/s, on a pool warmed by one untimed call.
+ *       Integer}s, tasks/s, on a pool warmed by one untimed call; beside it, as a diagnostic, the
+ *       same call with Python's default chunk size (n / 8) instead of weft's automatic batches.
  *   <li>{@code queue}: a {@code SharedQueue} (capacity 1,024) of longs from a fresh producer JVM to
  *       this one, messages/s ({@link SharedQueueThroughput}'s measurement, called from here).
  *   <li>{@code array}: a 1 GiB array of doubles ({@code --array-mib}) summed in 2 workers, (a) in a
