@@ -99,8 +99,8 @@ public final class SharedQueueThroughput {
         "%-24s median %,12.2f %s   runs %s%n", what, EfficiencyTable.median(v), unit, all);
   }
 
-  /** Messages per second from a producer JVM to this one. */
-  private static double oneWay(String transport, long n) throws Exception {
+  /** Messages per second from a producer JVM to this one (also used by {@link ProcessTable}). */
+  static double oneWay(String transport, long n) throws Exception {
     String name = "bench-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
     long sum = 0;
     long first = 0;
