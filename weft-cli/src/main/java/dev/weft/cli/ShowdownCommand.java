@@ -79,8 +79,13 @@ public final class ShowdownCommand implements Callable<Integer> {
     /** Tasks of about a millisecond of CPU each: the size at which parallelism pays. */
     work,
     /** Min/mean/max per station over a file. */
-    file
+    file,
+    /** The sum of a large array of doubles, in this JVM and in worker processes. */
+    array
   }
+
+  /** The largest --array-mb: a Java array holds at most about 2^31 doubles. */
+  static final long MAX_ARRAY_MB = LargeArray.MAX_ELEMENTS * LargeArray.DOUBLE_BYTES / 1_000_000;
 
   static final long MAX_TASKS = 1_000_000;
 
@@ -136,6 +141,15 @@ public final class ShowdownCommand implements Callable<Integer> {
   Path file;
 
   @Option(
+      names = "--array-mb",
+      paramLabel = "MB",
+      converter = CountConverter.class,
+      description =
+          "array: the array's size in MB (1 MB = 1,000,000 bytes, 8 bytes a double), 1..16,000.",
+      showDefaultValue = Visibility.ALWAYS)
+  long arrayMb = 1_024;
+
+  @Option(
       names = "--rounds",
       paramLabel = "R",
       description = "Measured rounds per strategy, 1..50; the median round is reported.",
@@ -158,6 +172,19 @@ public final class ShowdownCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    try {
+      return run();
+    } catch (Exception | Error e) {
+      // Ctrl-C: the shutdown hook has stopped the workers and closed the segments under the
+      // running strategy, whose failure says nothing; the JVM halts once the hook is done.
+      if (ProcessPools.exiting()) {
+        ProcessPools.awaitHalt();
+      }
+      throw e;
+    }
+  }
+
+  private Integer run() throws Exception {
     validateRounds();
     Set<Workload> chosen = EnumSet.copyOf(workloads);
     checkOptionsBelong(chosen);
@@ -171,6 +198,9 @@ public final class ShowdownCommand implements Callable<Integer> {
     if (chosen.contains(Workload.file)) {
       validateFile();
     }
+    if (chosen.contains(Workload.array)) {
+      validateArray();
+    }
     boolean first = true;
     for (Workload w : chosen) {
       if (!first) {
@@ -181,6 +211,7 @@ public final class ShowdownCommand implements Callable<Integer> {
         case squares -> runSquares();
         case work -> runWork();
         case file -> runFile();
+        case array -> runArray();
       }
     }
     return 0;
@@ -193,7 +224,8 @@ public final class ShowdownCommand implements Callable<Integer> {
             "--size", Workload.squares,
             "--tasks", Workload.work,
             "--rows", Workload.file,
-            "--file", Workload.file);
+            "--file", Workload.file,
+            "--array-mb", Workload.array);
     for (Map.Entry<String, Workload> e : new TreeMap<>(owners).entrySet()) {
       if (given(e.getKey()) && !chosen.contains(e.getValue())) {
         throw usage(
@@ -219,6 +251,7 @@ public final class ShowdownCommand implements Callable<Integer> {
         case squares -> Squares.strategies().forEach(s -> valid.add(s.name()));
         case work -> Work.ofRounds(1).strategies().forEach(s -> valid.add(s.name()));
         case file -> FileWorkload.strategies().forEach(s -> valid.add(s.name()));
+        case array -> LargeArray.strategies(1).forEach(s -> valid.add(s.name()));
       }
     }
     List<String> unknown =
@@ -434,6 +467,175 @@ public final class ShowdownCommand implements Callable<Integer> {
               what,
               needed / MB,
               max / MB));
+    }
+  }
+
+  /** Checks the array workload's size against the heap and the machine before anything runs. */
+  private void validateArray() throws IOException {
+    if (arrayMb < 1 || arrayMb > MAX_ARRAY_MB) {
+      throw usage(
+          String.format(Locale.ROOT, "--array-mb must be 1..%,d, was %,d", MAX_ARRAY_MB, arrayMb));
+    }
+    long bytes = arrayMb * MB;
+    long n = bytes / LargeArray.DOUBLE_BYTES;
+    Set<String> names =
+        choose(LargeArray.strategies(n)).stream()
+            .map(Strategy::name)
+            .collect(Collectors.toCollection(LinkedHashSet::new));
+    if (names.isEmpty()) {
+      return;
+    }
+    boolean shared = names.contains("processes-shared");
+    boolean copy = names.contains("processes-copy");
+    boolean heap = !(shared && names.size() == 1);
+    long heapNeeded = (heap ? bytes : 0) + (copy ? LargeArray.copyParentHeapBytes(n) : 0);
+    long machineNeeded =
+        heapNeeded
+            + (shared ? bytes : 0)
+            + (copy ? LargeArray.WORKERS * 2 * LargeArray.pieceBytes(n) : 0);
+    String given = String.format(Locale.ROOT, "--array-mb %,d", arrayMb);
+    long ram = physicalMemory();
+    if (ram > 0 && machineNeeded > ram) {
+      throw usage(
+          String.format(
+              Locale.ROOT,
+              "%s needs about %s of memory at once (%s), and this machine has %s: lower"
+                  + " --array-mb",
+              given,
+              Text.size(machineNeeded),
+              String.join(
+                  " + ",
+                  java.util.stream.Stream.of(
+                          heap ? "the array in this JVM's heap" : null,
+                          copy ? "processes-copy's copies and frames" : null,
+                          shared ? "the shared segment" : null)
+                      .filter(java.util.Objects::nonNull)
+                      .toList()),
+              Text.size(ram)));
+    }
+    long max = Runtime.getRuntime().maxMemory();
+    if (heapNeeded > max) {
+      throw usage(
+          String.format(
+              Locale.ROOT,
+              "%s needs about %,d MB of heap in this JVM (%s), and the max heap is %,d MB: lower"
+                  + " --array-mb%s or raise the heap (WEFT_JAVA_OPTS=-Xmx%dg with ./weft)",
+              given,
+              heapNeeded / MB,
+              copy
+                  ? "the array, and processes-copy's copy of it and its serialized pieces"
+                  : "the array",
+              max / MB,
+              copy
+                  ? ", leave processes-copy out (--only sequential,pool-cpu,processes-shared)"
+                  : "",
+              (heapNeeded * 5 / 4 + (1L << 30) - 1) >> 30));
+    }
+    if (shared) {
+      java.nio.file.Path dir = dev.weft.shm.SharedMemory.directory();
+      long free = Files.getFileStore(dir).getUsableSpace();
+      if (bytes > free) {
+        throw usage(
+            String.format(
+                Locale.ROOT,
+                "%s: processes-shared puts the array in %s, which has %s free: lower --array-mb"
+                    + " or leave processes-shared out",
+                given,
+                dir,
+                Text.size(free)));
+      }
+    }
+  }
+
+  /** The machine's memory, or 0 if the JVM cannot tell. */
+  private static long physicalMemory() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getTotalMemorySize()
+        : 0;
+  }
+
+  private void runArray() throws Exception {
+    long bytes = arrayMb * MB;
+    long n = bytes / LargeArray.DOUBLE_BYTES;
+    List<Strategy<LargeArray.Data, Double>> chosen = choose(LargeArray.strategies(n));
+    if (chosen.isEmpty()) {
+      return;
+    }
+    boolean shared = chosen.stream().anyMatch(s -> s.name().equals("processes-shared"));
+    boolean heap = chosen.stream().anyMatch(s -> !s.name().equals("processes-shared"));
+    double[] array = null;
+    if (heap) {
+      try {
+        array = LargeArray.heapArray((int) n);
+      } catch (OutOfMemoryError e) {
+        throw new CommandFailedException(
+            String.format(
+                Locale.ROOT,
+                "no room for the array of %s in the heap (max heap %,d MB): lower --array-mb or"
+                    + " raise the heap (WEFT_JAVA_OPTS=-Xmx... with ./weft)",
+                Text.size(bytes),
+                Runtime.getRuntime().maxMemory() / MB));
+      }
+    }
+    dev.weft.shm.SharedMemory segment = null;
+    try {
+      if (shared) {
+        segment =
+            ProcessPools.createSegment(
+                "showdown-"
+                    + ProcessHandle.current().pid()
+                    + "-"
+                    + Long.toHexString(System.nanoTime()),
+                bytes);
+        LargeArray.fill(segment, array, n);
+      }
+      LargeArray.Data data = new LargeArray.Data(array, segment, n);
+      Showdown<LargeArray.Data, Double> showdown =
+          new Showdown<>(data, LargeArray.reference(data), warmup, rounds);
+      ShowdownReport report =
+          new ShowdownReport(
+              spec.commandLine().getOut(),
+              showdown.cpuTimeResolution(),
+              "sequential",
+              "every round's sum, warm-up rounds included, equalled the plain loop's exactly:"
+                  + " every element is a multiple of 1/256 below 256, so no partial sum is"
+                  + " rounded and the order of the additions does not matter.");
+      report.header(
+          String.format(
+              Locale.ROOT,
+              "sum %,d doubles (%s), passed to %d worker processes by shared memory and by"
+                  + " serialized copy",
+              n,
+              Text.size(bytes),
+              LargeArray.WORKERS),
+          rounds,
+          warmup);
+      for (Strategy<LargeArray.Data, Double> strategy : chosen) {
+        try {
+          report.row(showdown.run(strategy));
+        } catch (OutOfMemoryError e) {
+          throw new CommandFailedException(
+              String.format(
+                  Locale.ROOT,
+                  "strategy %s ran out of heap in this JVM (max heap %,d MB): lower --array-mb,"
+                      + " leave %s out (--only) or raise the heap (WEFT_JAVA_OPTS=-Xmx... with"
+                      + " ./weft)",
+                  strategy.name(),
+                  Runtime.getRuntime().maxMemory() / MB,
+                  strategy.name()));
+        } catch (dev.weft.TaskFailedException | dev.weft.WorkerLostException e) {
+          throw new CommandFailedException(
+              "strategy " + strategy.name() + " failed in a worker process: " + e.getMessage());
+        }
+      }
+      report.copiedBytes(bytes);
+      report.verdict("processes-shared", n, "element");
+      report.footer();
+    } finally {
+      if (segment != null) {
+        ProcessPools.close(segment);
+      }
     }
   }
 

@@ -14,7 +14,7 @@ import java.util.Optional;
  * <p>Not thread-safe; one report per run.
  */
 final class ShowdownReport {
-  private static final String ROW = "%-17s %10s %10s %13s %9s %11s%n";
+  private static final String ROW = "%-23s %10s %10s %13s %9s %11s%n";
 
   /** Decimal megabytes, as everywhere in weft. */
   private static final long MB = 1_000_000;
@@ -28,6 +28,7 @@ final class ShowdownReport {
   private final List<Showdown.Result> results = new ArrayList<>();
   private final int cores = Runtime.getRuntime().availableProcessors();
   private long baselineNanos = -1;
+  private long copiedBytes = -1;
 
   /**
    * A report that writes to {@code out}.
@@ -153,8 +154,48 @@ final class ShowdownReport {
                 ours.median().cpuNanos(),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
             .text();
-    item("verdict:", text.substring("verdict: ".length()));
+    StringBuilder notes = new StringBuilder(text.substring("verdict: ".length()));
+    for (Showdown.Result r : results) {
+      String name = r.strategy().name();
+      if (name.startsWith("pool-processes")) {
+        notes
+            .append(' ')
+            .append(
+                Verdict.processes(
+                    name,
+                    name.endsWith("-per-item"),
+                    cores,
+                    items,
+                    noun,
+                    baseline,
+                    base.median().wallNanos(),
+                    r.median().wallNanos()));
+      }
+    }
+    Showdown.Result copy = find("processes-copy");
+    Showdown.Result shared = find("processes-shared");
+    if (copiedBytes > 0 && copy != null && shared != null) {
+      notes
+          .append(' ')
+          .append(
+              Verdict.copy(
+                  "processes-copy",
+                  copy.median().wallNanos(),
+                  "processes-shared",
+                  shared.median().wallNanos(),
+                  copiedBytes));
+    }
+    item("verdict:", notes.toString());
     out.flush();
+  }
+
+  /**
+   * Makes the verdict compare passing an array by copy with passing it by shared memory.
+   *
+   * @param bytes the array's size
+   */
+  void copiedBytes(long bytes) {
+    this.copiedBytes = bytes;
   }
 
   private Showdown.Result find(String name) {
@@ -174,18 +215,23 @@ final class ShowdownReport {
     out.println();
     out.println("strategies:");
     for (Strategy<?, ?> strategy : shown) {
-      out.printf(Locale.ROOT, "  %-17s %s%n", strategy.name(), strategy.description());
+      out.printf(Locale.ROOT, "  %-23s %s%n", strategy.name(), strategy.description());
     }
     out.println();
     out.println("how it was measured:");
     item(
         "wall",
         "System.nanoTime around the strategy's call only: each round creates its pool or executor"
-            + " before the clock starts and closes it after the clock stops.");
+            + " before the clock starts and closes it after the clock stops"
+            + (hasWorkers()
+                ? "; a pool of worker processes is created with its workers started, connected and"
+                    + " each given one task, so the JVMs' start-up is not in the figure."
+                : "."));
     item(
         "cpu",
         "process CPU time (com.sun.management.OperatingSystemMXBean#getProcessCpuTime) across the"
             + " same interval, all threads of the JVM including GC and JIT"
+            + (hasWorkers() ? ", plus the worker processes' CPU time (ProcessHandle.Info)" : "")
             + cpuResolution()
             + ".");
     item(
@@ -195,7 +241,7 @@ final class ShowdownReport {
             "System.gc() before each round, then used heap (MemoryMXBean) sampled every %d ms by a"
                 + " daemon thread; the largest sample minus the used heap right after the GC. It"
                 + " counts garbage not yet collected and can miss a peak shorter than a sample"
-                + " period%s. 1 MB = 1,000,000 bytes.",
+                + " period%s.%s 1 MB = 1,000,000 bytes.",
             Showdown.SAMPLE_PERIOD.toMillis(),
             g1RegionSize()
                 .map(r ->
@@ -203,7 +249,8 @@ final class ShowdownReport {
                         + " steps of "
                         + String.format(Locale.ROOT, "%.1f", (double) r / MB)
                         + " MB here")
-                .orElse("")));
+                .orElse(""),
+            hasWorkers() ? " It is this JVM's heap only, not the worker processes'." : ""));
     item(
         "speed-up",
         "the "
@@ -223,6 +270,11 @@ final class ShowdownReport {
             baseline));
     item("checked", checked);
     out.flush();
+  }
+
+  private boolean hasWorkers() {
+    return shown.stream()
+        .anyMatch(s -> s.name().startsWith("pool-processes") || s.name().startsWith("processes-"));
   }
 
   private String cpuResolution() {
