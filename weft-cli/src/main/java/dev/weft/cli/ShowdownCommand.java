@@ -265,10 +265,28 @@ public final class ShowdownCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The largest --size at which the default run includes pool-processes-per-item: it makes a round
+   * trip to a worker process per integer, tens of microseconds each, which at the default size
+   * would take minutes.
+   */
+  static final long PER_ITEM_DEFAULT_MAX = 10_000;
+
   private void runSquares() throws Exception {
     List<Strategy<List<Integer>, List<Long>>> chosen = choose(Squares.strategies());
     if (chosen.isEmpty()) {
       return;
+    }
+    String omitted = null;
+    if (only.isEmpty() && size > PER_ITEM_DEFAULT_MAX) {
+      chosen = chosen.stream().filter(s -> !s.name().equals("pool-processes-per-item")).toList();
+      omitted =
+          String.format(
+              Locale.ROOT,
+              "a round trip to a worker process per integer would take minutes at --size %,d"
+                  + " (the default run includes it up to --size %,d); name it in --only to run it",
+              size,
+              PER_ITEM_DEFAULT_MAX);
     }
 
     List<Integer> inputs = Squares.inputs((int) size);
@@ -279,7 +297,8 @@ public final class ShowdownCommand implements Callable<Integer> {
         chosen,
         String.format(Locale.ROOT, "square %,d boxed Integers into a List<Long>", size),
         size,
-        "integer");
+        "integer",
+        omitted);
   }
 
   private void runWork() throws Exception {
@@ -302,12 +321,18 @@ public final class ShowdownCommand implements Callable<Integer> {
             tasks,
             work.rounds()),
         tasks,
-        "task");
+        "task",
+        null);
   }
 
   /** One table of a workload checked against the plain loop, with weft's verdict under it. */
   private <I, R> void runTable(
-      Showdown<I, R> showdown, List<Strategy<I, R>> chosen, String title, long items, String noun)
+      Showdown<I, R> showdown,
+      List<Strategy<I, R>> chosen,
+      String title,
+      long items,
+      String noun,
+      String omitted)
       throws Exception {
     ShowdownReport report =
         new ShowdownReport(
@@ -320,6 +345,9 @@ public final class ShowdownCommand implements Callable<Integer> {
       report.row(showdown.run(strategy));
     }
     report.verdict("pool-cpu", items, noun);
+    if (omitted != null) {
+      report.omitted("pool-processes-per-item", omitted);
+    }
     report.footer();
   }
 
@@ -630,7 +658,7 @@ public final class ShowdownCommand implements Callable<Integer> {
         }
       }
       report.copiedBytes(bytes);
-      report.verdict("processes-shared", n, "element");
+      report.verdict("pool-cpu", n, "element");
       report.footer();
     } finally {
       if (segment != null) {

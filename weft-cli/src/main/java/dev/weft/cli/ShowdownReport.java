@@ -25,6 +25,7 @@ final class ShowdownReport {
   private final String baseline;
   private final String checked;
   private final List<Strategy<?, ?>> shown = new ArrayList<>();
+  private final List<String> omitted = new ArrayList<>();
   private final List<Showdown.Result> results = new ArrayList<>();
   private final int cores = Runtime.getRuntime().availableProcessors();
   private long baselineNanos = -1;
@@ -157,13 +158,24 @@ final class ShowdownReport {
     StringBuilder notes = new StringBuilder(text.substring("verdict: ".length()));
     for (Showdown.Result r : results) {
       String name = r.strategy().name();
-      if (name.startsWith("pool-processes")) {
+      String how =
+          switch (name) {
+            case "pool-processes" ->
+                "serializing every " + noun + " and its result and handing batches to the workers";
+            case "pool-processes-per-item" ->
+                "a round trip to a worker per " + noun + ", serialized both ways";
+            case "processes-shared" ->
+                "each fresh worker attaching the segment and faulting its pages in (no copy; the"
+                    + " page faults show as system time)";
+            default -> null;
+          };
+      if (how != null && !name.equals(weft)) {
         notes
             .append(' ')
             .append(
                 Verdict.processes(
                     name,
-                    name.endsWith("-per-item"),
+                    how,
                     cores,
                     items,
                     noun,
@@ -217,6 +229,9 @@ final class ShowdownReport {
     for (Strategy<?, ?> strategy : shown) {
       out.printf(Locale.ROOT, "  %-23s %s%n", strategy.name(), strategy.description());
     }
+    for (String line : omitted) {
+      out.println(line);
+    }
     out.println();
     out.println("how it was measured:");
     item(
@@ -225,7 +240,8 @@ final class ShowdownReport {
             + " before the clock starts and closes it after the clock stops"
             + (hasWorkers()
                 ? "; a pool of worker processes is created with its workers started, connected and"
-                    + " each given one task, so the JVMs' start-up is not in the figure."
+                    + " given warm-up tasks of the strategy's own function, so the JVMs' start-up,"
+                    + " the codec's set-up and the workers' JIT are not in the figure."
                 : "."));
     item(
         "cpu",
@@ -270,6 +286,16 @@ final class ShowdownReport {
             baseline));
     item("checked", checked);
     out.flush();
+  }
+
+  /**
+   * Lists a strategy that the default run leaves out, with the reason, under the legend.
+   *
+   * @param name the strategy
+   * @param why why it was not run and how to run it
+   */
+  void omitted(String name, String why) {
+    omitted.add(String.format(Locale.ROOT, "  %-23s not run: %s", name, why));
   }
 
   private boolean hasWorkers() {

@@ -256,7 +256,7 @@ record Verdict(
    * per item beyond it, by the same measure as {@link #text()}, and where that cost goes.
    *
    * @param name the row's strategy
-   * @param perItem whether it sends one batch per item
+   * @param how where the cost goes, as a noun phrase
    * @param cores the workers (one per core)
    * @param items the items
    * @param noun what an item is called
@@ -267,7 +267,7 @@ record Verdict(
    */
   static String processes(
       String name,
-      boolean perItem,
+      String how,
       int cores,
       long items,
       String noun,
@@ -277,10 +277,6 @@ record Verdict(
     double speedUp = (double) baselineNanos / Math.max(1, nanos);
     double work = (double) baselineNanos / Math.max(1, items);
     double cost = ((double) cores * nanos - baselineNanos) / Math.max(1, items);
-    String how =
-        perItem
-            ? "one round trip to a worker per " + noun + ", each serialized both ways"
-            : "serializing every " + noun + " and its result and handing batches to the workers";
     if (cost <= 0) {
       return String.format(
           Locale.ROOT,
