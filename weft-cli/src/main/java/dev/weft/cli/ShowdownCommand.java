@@ -48,15 +48,22 @@ import picocli.CommandLine.TypeConversionException;
       "squares: square N boxed integers (tasks far smaller than any scheduler's cost per task)."
           + " work: N tasks of about 1 ms of CPU each (calibrated at start-up), where parallelism"
           + " pays. file: min/mean/max per station of a 'station;temperature' file, generated"
-          + " (fixed seed, deleted afterwards) unless --file names one.",
+          + " (fixed seed, deleted afterwards) unless --file names one. array: the sum of a"
+          + " 1,024 MB array of doubles (--array-mb) in this JVM and in 2 worker processes that get"
+          + " it by shared memory or by serialized copy.",
       "Each row is the strategy's median round; every result is checked against a reference."
           + " Sizes are in MB (1 MB = 1,000,000 bytes)."
     },
     footer = {
       "",
       "Strategies, squares: sequential, pool-cpu, loop-primitive, pool-kernel, thread-per-task,"
-          + " pool-io, parallel-stream.",
-      "Strategies, work: sequential, parallel-stream, pool-cpu, fixed-pool.",
+          + " pool-io, parallel-stream, pool-processes, pool-processes-per-item (run by default"
+          + " only up to --size 10,000).",
+      "Strategies, work: sequential, parallel-stream, pool-cpu, fixed-pool, pool-processes,"
+          + " pool-processes-per-item.",
+      "Strategies, array: sequential, pool-cpu, processes-shared, processes-copy. array is not in"
+          + " the default run: copying 1 GB to worker processes takes seconds a round, and the"
+          + " copy row needs about 4 GB of heap.",
       "Strategies, file: read-all, parallel-stream, weft-chunked.",
       "Large sizes need heap; ./weft passes WEFT_JAVA_OPTS to the JVM, e.g. WEFT_JAVA_OPTS=-Xmx8g."
     })
@@ -106,7 +113,7 @@ public final class ShowdownCommand implements Callable<Integer> {
       split = ",",
       description =
           "What to compute, one table each (comma-separated): ${COMPLETION-CANDIDATES}. Default:"
-              + " squares,work.")
+              + " squares,work (array is not in the default: it takes a while).")
   List<Workload> workloads = List.of(Workload.squares, Workload.work);
 
   @Option(
