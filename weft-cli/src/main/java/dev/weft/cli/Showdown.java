@@ -147,11 +147,12 @@ final class Showdown<I, R> {
       long baseline = memory.getHeapMemoryUsage().getUsed();
       try (HeapSampler sampler =
           HeapSampler.start(() -> memory.getHeapMemoryUsage().getUsed(), SAMPLE_PERIOD)) {
-        long cpuStart = cpuNanos();
+        List<ProcessHandle> workers = run.workers();
+        long cpuStart = cpuNanos(workers);
         long start = System.nanoTime();
         result = run.apply(input);
         long wall = System.nanoTime() - start;
-        long cpuEnd = cpuNanos();
+        long cpuEnd = cpuNanos(workers);
         long peak = sampler.stop();
         long cpu =
             cpuStart == NO_CPU_TIME || cpuEnd == NO_CPU_TIME ? NO_CPU_TIME : cpuEnd - cpuStart;
@@ -195,6 +196,25 @@ final class Showdown<I, R> {
     }
     long nanos = os.getProcessCpuTime();
     return nanos < 0 ? NO_CPU_TIME : nanos;
+  }
+
+  /**
+   * This JVM's CPU time plus its workers' (read from the OS, which for a live process is as fresh
+   * as this JVM's own figure); a worker that exits between the two readings loses its share.
+   */
+  private long cpuNanos(List<ProcessHandle> workers) {
+    long nanos = cpuNanos();
+    if (nanos == NO_CPU_TIME) {
+      return NO_CPU_TIME;
+    }
+    for (ProcessHandle w : workers) {
+      Optional<Duration> cpu = w.info().totalCpuDuration();
+      if (cpu.isEmpty()) {
+        return NO_CPU_TIME;
+      }
+      nanos += cpu.get().toNanos();
+    }
+    return nanos;
   }
 
   private void verify(Strategy<I, R> strategy, R actual) {

@@ -48,15 +48,22 @@ import picocli.CommandLine.TypeConversionException;
       "squares: square N boxed integers (tasks far smaller than any scheduler's cost per task)."
           + " work: N tasks of about 1 ms of CPU each (calibrated at start-up), where parallelism"
           + " pays. file: min/mean/max per station of a 'station;temperature' file, generated"
-          + " (fixed seed, deleted afterwards) unless --file names one.",
+          + " (fixed seed, deleted afterwards) unless --file names one. array: the sum of a"
+          + " 1,024 MB array of doubles (--array-mb) in this JVM and in 2 worker processes that get"
+          + " it by shared memory or by serialized copy.",
       "Each row is the strategy's median round; every result is checked against a reference."
           + " Sizes are in MB (1 MB = 1,000,000 bytes)."
     },
     footer = {
       "",
       "Strategies, squares: sequential, pool-cpu, loop-primitive, pool-kernel, thread-per-task,"
-          + " pool-io, parallel-stream.",
-      "Strategies, work: sequential, parallel-stream, pool-cpu, fixed-pool.",
+          + " pool-io, parallel-stream, pool-processes, pool-processes-per-item (run by default"
+          + " only up to --size 10,000).",
+      "Strategies, work: sequential, parallel-stream, pool-cpu, fixed-pool, pool-processes,"
+          + " pool-processes-per-item.",
+      "Strategies, array: sequential, pool-cpu, processes-shared, processes-copy. array is not in"
+          + " the default run: copying 1 GB to worker processes takes seconds a round, and the"
+          + " copy row needs about 4 GB of heap.",
       "Strategies, file: read-all, parallel-stream, weft-chunked.",
       "Large sizes need heap; ./weft passes WEFT_JAVA_OPTS to the JVM, e.g. WEFT_JAVA_OPTS=-Xmx8g."
     })
@@ -79,8 +86,13 @@ public final class ShowdownCommand implements Callable<Integer> {
     /** Tasks of about a millisecond of CPU each: the size at which parallelism pays. */
     work,
     /** Min/mean/max per station over a file. */
-    file
+    file,
+    /** The sum of a large array of doubles, in this JVM and in worker processes. */
+    array
   }
+
+  /** The largest --array-mb: a Java array holds at most about 2^31 doubles. */
+  static final long MAX_ARRAY_MB = LargeArray.MAX_ELEMENTS * LargeArray.DOUBLE_BYTES / 1_000_000;
 
   static final long MAX_TASKS = 1_000_000;
 
@@ -101,7 +113,7 @@ public final class ShowdownCommand implements Callable<Integer> {
       split = ",",
       description =
           "What to compute, one table each (comma-separated): ${COMPLETION-CANDIDATES}. Default:"
-              + " squares,work.")
+              + " squares,work (array is not in the default: it takes a while).")
   List<Workload> workloads = List.of(Workload.squares, Workload.work);
 
   @Option(
@@ -136,6 +148,15 @@ public final class ShowdownCommand implements Callable<Integer> {
   Path file;
 
   @Option(
+      names = "--array-mb",
+      paramLabel = "MB",
+      converter = CountConverter.class,
+      description =
+          "array: the array's size in MB (1 MB = 1,000,000 bytes, 8 bytes a double), 1..16,000.",
+      showDefaultValue = Visibility.ALWAYS)
+  long arrayMb = 1_024;
+
+  @Option(
       names = "--rounds",
       paramLabel = "R",
       description = "Measured rounds per strategy, 1..50; the median round is reported.",
@@ -158,6 +179,19 @@ public final class ShowdownCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    try {
+      return run();
+    } catch (Exception | Error e) {
+      // Ctrl-C: the shutdown hook has stopped the workers and closed the segments under the
+      // running strategy, whose failure says nothing; the JVM halts once the hook is done.
+      if (ProcessPools.exiting()) {
+        ProcessPools.awaitHalt();
+      }
+      throw e;
+    }
+  }
+
+  private Integer run() throws Exception {
     validateRounds();
     Set<Workload> chosen = EnumSet.copyOf(workloads);
     checkOptionsBelong(chosen);
@@ -171,6 +205,9 @@ public final class ShowdownCommand implements Callable<Integer> {
     if (chosen.contains(Workload.file)) {
       validateFile();
     }
+    if (chosen.contains(Workload.array)) {
+      validateArray();
+    }
     boolean first = true;
     for (Workload w : chosen) {
       if (!first) {
@@ -181,6 +218,7 @@ public final class ShowdownCommand implements Callable<Integer> {
         case squares -> runSquares();
         case work -> runWork();
         case file -> runFile();
+        case array -> runArray();
       }
     }
     return 0;
@@ -193,7 +231,8 @@ public final class ShowdownCommand implements Callable<Integer> {
             "--size", Workload.squares,
             "--tasks", Workload.work,
             "--rows", Workload.file,
-            "--file", Workload.file);
+            "--file", Workload.file,
+            "--array-mb", Workload.array);
     for (Map.Entry<String, Workload> e : new TreeMap<>(owners).entrySet()) {
       if (given(e.getKey()) && !chosen.contains(e.getValue())) {
         throw usage(
@@ -219,6 +258,7 @@ public final class ShowdownCommand implements Callable<Integer> {
         case squares -> Squares.strategies().forEach(s -> valid.add(s.name()));
         case work -> Work.ofRounds(1).strategies().forEach(s -> valid.add(s.name()));
         case file -> FileWorkload.strategies().forEach(s -> valid.add(s.name()));
+        case array -> LargeArray.strategies(1).forEach(s -> valid.add(s.name()));
       }
     }
     List<String> unknown =
@@ -232,10 +272,28 @@ public final class ShowdownCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The largest --size at which the default run includes pool-processes-per-item: it makes a round
+   * trip to a worker process per integer, tens of microseconds each, which at the default size
+   * would take minutes.
+   */
+  static final long PER_ITEM_DEFAULT_MAX = 10_000;
+
   private void runSquares() throws Exception {
     List<Strategy<List<Integer>, List<Long>>> chosen = choose(Squares.strategies());
     if (chosen.isEmpty()) {
       return;
+    }
+    String omitted = null;
+    if (only.isEmpty() && size > PER_ITEM_DEFAULT_MAX) {
+      chosen = chosen.stream().filter(s -> !s.name().equals("pool-processes-per-item")).toList();
+      omitted =
+          String.format(
+              Locale.ROOT,
+              "a round trip to a worker process per integer would take minutes at --size %,d"
+                  + " (the default run includes it up to --size %,d); name it in --only to run it",
+              size,
+              PER_ITEM_DEFAULT_MAX);
     }
 
     List<Integer> inputs = Squares.inputs((int) size);
@@ -246,7 +304,8 @@ public final class ShowdownCommand implements Callable<Integer> {
         chosen,
         String.format(Locale.ROOT, "square %,d boxed Integers into a List<Long>", size),
         size,
-        "integer");
+        "integer",
+        omitted);
   }
 
   private void runWork() throws Exception {
@@ -269,12 +328,18 @@ public final class ShowdownCommand implements Callable<Integer> {
             tasks,
             work.rounds()),
         tasks,
-        "task");
+        "task",
+        null);
   }
 
   /** One table of a workload checked against the plain loop, with weft's verdict under it. */
   private <I, R> void runTable(
-      Showdown<I, R> showdown, List<Strategy<I, R>> chosen, String title, long items, String noun)
+      Showdown<I, R> showdown,
+      List<Strategy<I, R>> chosen,
+      String title,
+      long items,
+      String noun,
+      String omitted)
       throws Exception {
     ShowdownReport report =
         new ShowdownReport(
@@ -287,6 +352,9 @@ public final class ShowdownCommand implements Callable<Integer> {
       report.row(showdown.run(strategy));
     }
     report.verdict("pool-cpu", items, noun);
+    if (omitted != null) {
+      report.omitted("pool-processes-per-item", omitted);
+    }
     report.footer();
   }
 
@@ -434,6 +502,175 @@ public final class ShowdownCommand implements Callable<Integer> {
               what,
               needed / MB,
               max / MB));
+    }
+  }
+
+  /** Checks the array workload's size against the heap and the machine before anything runs. */
+  private void validateArray() throws IOException {
+    if (arrayMb < 1 || arrayMb > MAX_ARRAY_MB) {
+      throw usage(
+          String.format(Locale.ROOT, "--array-mb must be 1..%,d, was %,d", MAX_ARRAY_MB, arrayMb));
+    }
+    long bytes = arrayMb * MB;
+    long n = bytes / LargeArray.DOUBLE_BYTES;
+    Set<String> names =
+        choose(LargeArray.strategies(n)).stream()
+            .map(Strategy::name)
+            .collect(Collectors.toCollection(LinkedHashSet::new));
+    if (names.isEmpty()) {
+      return;
+    }
+    boolean shared = names.contains("processes-shared");
+    boolean copy = names.contains("processes-copy");
+    boolean heap = !(shared && names.size() == 1);
+    long heapNeeded = (heap ? bytes : 0) + (copy ? LargeArray.copyParentHeapBytes(n) : 0);
+    long machineNeeded =
+        heapNeeded
+            + (shared ? bytes : 0)
+            + (copy ? LargeArray.WORKERS * 2 * LargeArray.pieceBytes(n) : 0);
+    String given = String.format(Locale.ROOT, "--array-mb %,d", arrayMb);
+    long ram = physicalMemory();
+    if (ram > 0 && machineNeeded > ram) {
+      throw usage(
+          String.format(
+              Locale.ROOT,
+              "%s needs about %s of memory at once (%s), and this machine has %s: lower"
+                  + " --array-mb",
+              given,
+              Text.size(machineNeeded),
+              String.join(
+                  " + ",
+                  java.util.stream.Stream.of(
+                          heap ? "the array in this JVM's heap" : null,
+                          copy ? "processes-copy's copies and frames" : null,
+                          shared ? "the shared segment" : null)
+                      .filter(java.util.Objects::nonNull)
+                      .toList()),
+              Text.size(ram)));
+    }
+    long max = Runtime.getRuntime().maxMemory();
+    if (heapNeeded > max) {
+      throw usage(
+          String.format(
+              Locale.ROOT,
+              "%s needs about %,d MB of heap in this JVM (%s), and the max heap is %,d MB: lower"
+                  + " --array-mb%s or raise the heap (WEFT_JAVA_OPTS=-Xmx%dg with ./weft)",
+              given,
+              heapNeeded / MB,
+              copy
+                  ? "the array, and processes-copy's copy of it and its serialized pieces"
+                  : "the array",
+              max / MB,
+              copy
+                  ? ", leave processes-copy out (--only sequential,pool-cpu,processes-shared)"
+                  : "",
+              (heapNeeded * 5 / 4 + (1L << 30) - 1) >> 30));
+    }
+    if (shared) {
+      java.nio.file.Path dir = dev.weft.shm.SharedMemory.directory();
+      long free = Files.getFileStore(dir).getUsableSpace();
+      if (bytes > free) {
+        throw usage(
+            String.format(
+                Locale.ROOT,
+                "%s: processes-shared puts the array in %s, which has %s free: lower --array-mb"
+                    + " or leave processes-shared out",
+                given,
+                dir,
+                Text.size(free)));
+      }
+    }
+  }
+
+  /** The machine's memory, or 0 if the JVM cannot tell. */
+  private static long physicalMemory() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getTotalMemorySize()
+        : 0;
+  }
+
+  private void runArray() throws Exception {
+    long bytes = arrayMb * MB;
+    long n = bytes / LargeArray.DOUBLE_BYTES;
+    List<Strategy<LargeArray.Data, Double>> chosen = choose(LargeArray.strategies(n));
+    if (chosen.isEmpty()) {
+      return;
+    }
+    boolean shared = chosen.stream().anyMatch(s -> s.name().equals("processes-shared"));
+    boolean heap = chosen.stream().anyMatch(s -> !s.name().equals("processes-shared"));
+    double[] array = null;
+    if (heap) {
+      try {
+        array = LargeArray.heapArray((int) n);
+      } catch (OutOfMemoryError e) {
+        throw new CommandFailedException(
+            String.format(
+                Locale.ROOT,
+                "no room for the array of %s in the heap (max heap %,d MB): lower --array-mb or"
+                    + " raise the heap (WEFT_JAVA_OPTS=-Xmx... with ./weft)",
+                Text.size(bytes),
+                Runtime.getRuntime().maxMemory() / MB));
+      }
+    }
+    dev.weft.shm.SharedMemory segment = null;
+    try {
+      if (shared) {
+        segment =
+            ProcessPools.createSegment(
+                "showdown-"
+                    + ProcessHandle.current().pid()
+                    + "-"
+                    + Long.toHexString(System.nanoTime()),
+                bytes);
+        LargeArray.fill(segment, array, n);
+      }
+      LargeArray.Data data = new LargeArray.Data(array, segment, n);
+      Showdown<LargeArray.Data, Double> showdown =
+          new Showdown<>(data, LargeArray.reference(data), warmup, rounds);
+      ShowdownReport report =
+          new ShowdownReport(
+              spec.commandLine().getOut(),
+              showdown.cpuTimeResolution(),
+              "sequential",
+              "every round's sum, warm-up rounds included, equalled the plain loop's exactly:"
+                  + " every element is a multiple of 1/256 below 256, so no partial sum is"
+                  + " rounded and the order of the additions does not matter.");
+      report.header(
+          String.format(
+              Locale.ROOT,
+              "sum %,d doubles (%s), passed to %d worker processes by shared memory and by"
+                  + " serialized copy",
+              n,
+              Text.size(bytes),
+              LargeArray.WORKERS),
+          rounds,
+          warmup);
+      for (Strategy<LargeArray.Data, Double> strategy : chosen) {
+        try {
+          report.row(showdown.run(strategy));
+        } catch (OutOfMemoryError e) {
+          throw new CommandFailedException(
+              String.format(
+                  Locale.ROOT,
+                  "strategy %s ran out of heap in this JVM (max heap %,d MB): lower --array-mb,"
+                      + " leave %s out (--only) or raise the heap (WEFT_JAVA_OPTS=-Xmx... with"
+                      + " ./weft)",
+                  strategy.name(),
+                  Runtime.getRuntime().maxMemory() / MB,
+                  strategy.name()));
+        } catch (dev.weft.TaskFailedException | dev.weft.WorkerLostException e) {
+          throw new CommandFailedException(
+              "strategy " + strategy.name() + " failed in a worker process: " + e.getMessage());
+        }
+      }
+      report.copiedBytes(bytes);
+      report.verdict("pool-cpu", n, "element");
+      report.footer();
+    } finally {
+      if (segment != null) {
+        ProcessPools.close(segment);
+      }
     }
   }
 

@@ -14,7 +14,7 @@ import java.util.Optional;
  * <p>Not thread-safe; one report per run.
  */
 final class ShowdownReport {
-  private static final String ROW = "%-17s %10s %10s %13s %9s %11s%n";
+  private static final String ROW = "%-23s %10s %10s %13s %9s %11s%n";
 
   /** Decimal megabytes, as everywhere in weft. */
   private static final long MB = 1_000_000;
@@ -25,9 +25,11 @@ final class ShowdownReport {
   private final String baseline;
   private final String checked;
   private final List<Strategy<?, ?>> shown = new ArrayList<>();
+  private final List<String> omitted = new ArrayList<>();
   private final List<Showdown.Result> results = new ArrayList<>();
   private final int cores = Runtime.getRuntime().availableProcessors();
   private long baselineNanos = -1;
+  private long copiedBytes = -1;
 
   /**
    * A report that writes to {@code out}.
@@ -153,8 +155,59 @@ final class ShowdownReport {
                 ours.median().cpuNanos(),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
             .text();
-    item("verdict:", text.substring("verdict: ".length()));
+    StringBuilder notes = new StringBuilder(text.substring("verdict: ".length()));
+    for (Showdown.Result r : results) {
+      String name = r.strategy().name();
+      String how =
+          switch (name) {
+            case "pool-processes" ->
+                "serializing every " + noun + " and its result and handing batches to the workers";
+            case "pool-processes-per-item" ->
+                "a round trip to a worker per " + noun + ", serialized both ways";
+            case "processes-shared" ->
+                "each fresh worker attaching the segment and faulting its pages in (no copy; the"
+                    + " page faults show as system time)";
+            default -> null;
+          };
+      if (how != null && !name.equals(weft)) {
+        notes
+            .append(' ')
+            .append(
+                Verdict.processes(
+                    name,
+                    how,
+                    cores,
+                    items,
+                    noun,
+                    baseline,
+                    base.median().wallNanos(),
+                    r.median().wallNanos()));
+      }
+    }
+    Showdown.Result copy = find("processes-copy");
+    Showdown.Result shared = find("processes-shared");
+    if (copiedBytes > 0 && copy != null && shared != null) {
+      notes
+          .append(' ')
+          .append(
+              Verdict.copy(
+                  "processes-copy",
+                  copy.median().wallNanos(),
+                  "processes-shared",
+                  shared.median().wallNanos(),
+                  copiedBytes));
+    }
+    item("verdict:", notes.toString());
     out.flush();
+  }
+
+  /**
+   * Makes the verdict compare passing an array by copy with passing it by shared memory.
+   *
+   * @param bytes the array's size
+   */
+  void copiedBytes(long bytes) {
+    this.copiedBytes = bytes;
   }
 
   private Showdown.Result find(String name) {
@@ -174,18 +227,27 @@ final class ShowdownReport {
     out.println();
     out.println("strategies:");
     for (Strategy<?, ?> strategy : shown) {
-      out.printf(Locale.ROOT, "  %-17s %s%n", strategy.name(), strategy.description());
+      out.printf(Locale.ROOT, "  %-23s %s%n", strategy.name(), strategy.description());
+    }
+    for (String line : omitted) {
+      out.println(line);
     }
     out.println();
     out.println("how it was measured:");
     item(
         "wall",
         "System.nanoTime around the strategy's call only: each round creates its pool or executor"
-            + " before the clock starts and closes it after the clock stops.");
+            + " before the clock starts and closes it after the clock stops"
+            + (hasWorkers()
+                ? "; a pool of worker processes is created with its workers started, connected and"
+                    + " given warm-up tasks of the strategy's own function, so the JVMs' start-up,"
+                    + " the codec's set-up and the workers' JIT are not in the figure."
+                : "."));
     item(
         "cpu",
         "process CPU time (com.sun.management.OperatingSystemMXBean#getProcessCpuTime) across the"
             + " same interval, all threads of the JVM including GC and JIT"
+            + (hasWorkers() ? ", plus the worker processes' CPU time (ProcessHandle.Info)" : "")
             + cpuResolution()
             + ".");
     item(
@@ -195,7 +257,7 @@ final class ShowdownReport {
             "System.gc() before each round, then used heap (MemoryMXBean) sampled every %d ms by a"
                 + " daemon thread; the largest sample minus the used heap right after the GC. It"
                 + " counts garbage not yet collected and can miss a peak shorter than a sample"
-                + " period%s. 1 MB = 1,000,000 bytes.",
+                + " period%s.%s 1 MB = 1,000,000 bytes.",
             Showdown.SAMPLE_PERIOD.toMillis(),
             g1RegionSize()
                 .map(r ->
@@ -203,7 +265,8 @@ final class ShowdownReport {
                         + " steps of "
                         + String.format(Locale.ROOT, "%.1f", (double) r / MB)
                         + " MB here")
-                .orElse("")));
+                .orElse(""),
+            hasWorkers() ? " It is this JVM's heap only, not the worker processes'." : ""));
     item(
         "speed-up",
         "the "
@@ -223,6 +286,21 @@ final class ShowdownReport {
             baseline));
     item("checked", checked);
     out.flush();
+  }
+
+  /**
+   * Lists a strategy that the default run leaves out, with the reason, under the legend.
+   *
+   * @param name the strategy
+   * @param why why it was not run and how to run it
+   */
+  void omitted(String name, String why) {
+    omitted.add(String.format(Locale.ROOT, "  %-23s not run: %s", name, why));
+  }
+
+  private boolean hasWorkers() {
+    return shown.stream()
+        .anyMatch(s -> s.name().startsWith("pool-processes") || s.name().startsWith("processes-"));
   }
 
   private String cpuResolution() {

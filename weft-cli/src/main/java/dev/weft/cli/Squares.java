@@ -1,6 +1,7 @@
 package dev.weft.cli;
 
 import dev.weft.Pool;
+import dev.weft.TaskFunction;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +83,27 @@ final class Squares {
         Strategy.of(
             "parallel-stream",
             "inputs.parallelStream().map(..).toList() on the common ForkJoinPool",
-            in -> in.parallelStream().map(Squares::square).toList()));
+            in -> in.parallelStream().map(Squares::square).toList()),
+        ProcessPools.perCore(
+            "pool-processes",
+            "weft worker processes, one per core (" + cores() + "): map, tiny tasks batched",
+            WARM,
+            (pool, in) -> pool.map(SQUARE, in)),
+        ProcessPools.perCore(
+            "pool-processes-per-item",
+            "the same with withChunkSize(1): one batch, a round trip to a worker, per element",
+            WARM,
+            (pool, in) -> pool.with(o -> o.withChunkSize(1)).map(SQUARE, in)));
+  }
+
+  /** The task shipped to worker processes: one object, which the warm-up ships first. */
+  private static final TaskFunction<Integer, Long> SQUARE = Squares::square;
+
+  private static final ProcessPools.WarmUp WARM =
+      (pool, workers) -> ProcessPools.mapEach(pool, workers, SQUARE, i -> i);
+
+  private static int cores() {
+    return Runtime.getRuntime().availableProcessors();
   }
 
   private static List<Long> primitiveLoop(List<Integer> inputs) {

@@ -92,6 +92,16 @@ public record Strategy<I, R>(String name, String description, Setup<I, R> setup)
     void close();
 
     /**
+     * The worker processes this run's body uses, whose CPU time counts as the strategy's; none for
+     * a run on this JVM's threads.
+     *
+     * @return the live worker processes
+     */
+    default java.util.List<ProcessHandle> workers() {
+      return java.util.List.of();
+    }
+
+    /**
      * A run of {@code body} that calls {@code close} when it is closed.
      *
      * @param body the timed body
@@ -101,9 +111,32 @@ public record Strategy<I, R>(String name, String description, Setup<I, R> setup)
      * @return the run
      */
     static <I, R> Run<I, R> of(Body<I, R> body, Runnable close) {
+      return of(body, close, java.util.List::of);
+    }
+
+    /**
+     * A run of {@code body} on worker processes.
+     *
+     * @param body the timed body
+     * @param close releases the round's resource
+     * @param workers the live worker processes, asked before and after the body
+     * @param <I> the input type
+     * @param <R> the result type
+     * @return the run
+     */
+    static <I, R> Run<I, R> of(
+        Body<I, R> body,
+        Runnable close,
+        java.util.function.Supplier<java.util.List<ProcessHandle>> workers) {
       Objects.requireNonNull(body, "body");
       Objects.requireNonNull(close, "close");
+      Objects.requireNonNull(workers, "workers");
       return new Run<>() {
+        @Override
+        public java.util.List<ProcessHandle> workers() {
+          return workers.get();
+        }
+
         @Override
         public R apply(I input) throws Exception {
           return body.apply(input);

@@ -251,6 +251,91 @@ record Verdict(
     return why.toString();
   }
 
+  /**
+   * A sentence on a row of worker processes: how it compares with the baseline and what it costs
+   * per item beyond it, by the same measure as {@link #text()}, and where that cost goes.
+   *
+   * @param name the row's strategy
+   * @param how where the cost goes, as a noun phrase
+   * @param cores the workers (one per core)
+   * @param items the items
+   * @param noun what an item is called
+   * @param baseline the baseline's name
+   * @param baselineNanos its wall time
+   * @param nanos the row's wall time
+   * @return the sentence
+   */
+  static String processes(
+      String name,
+      String how,
+      int cores,
+      long items,
+      String noun,
+      String baseline,
+      long baselineNanos,
+      long nanos) {
+    double speedUp = (double) baselineNanos / Math.max(1, nanos);
+    double work = (double) baselineNanos / Math.max(1, items);
+    double cost = ((double) cores * nanos - baselineNanos) / Math.max(1, items);
+    if (cost <= 0) {
+      return String.format(
+          Locale.ROOT,
+          "%s (%d worker processes) is %s faster than %s; its hand-off cost (%s) is lost in the"
+              + " noise.",
+          name,
+          cores,
+          ratio(speedUp),
+          baseline,
+          how);
+    }
+    return String.format(
+        Locale.ROOT,
+        "%s (%d worker processes) is %s %s than %s: it spends about %s of core time per %s beyond"
+            + " it, %s the work, on %s.",
+        name,
+        cores,
+        ratio(speedUp >= 1 ? speedUp : 1 / speedUp),
+        speedUp >= 1 ? "faster" : "slower",
+        baseline,
+        duration(cost),
+        noun,
+        times(cost / Math.max(1e-9, work)),
+        how);
+  }
+
+  /**
+   * A sentence comparing an array passed to workers by serialized copy with the same array passed
+   * by shared memory.
+   *
+   * @param copy the copy row's name
+   * @param copyNanos its wall time
+   * @param shared the shared row's name
+   * @param sharedNanos its wall time
+   * @param bytes the array's size
+   * @return the sentence
+   */
+  static String copy(String copy, long copyNanos, String shared, long sharedNanos, long bytes) {
+    long extra = copyNanos - sharedNanos;
+    if (extra <= 0) {
+      return String.format(
+          Locale.ROOT,
+          "%s was not slower than %s here: at this size the copy costs less than the noise.",
+          copy,
+          shared);
+    }
+    return String.format(
+        Locale.ROOT,
+        "%s took %s more than %s: copying the %s array into pieces, serializing them, sending them"
+            + " to the workers and decoding them there ran at about %s/s, where %s sends each"
+            + " worker a handle of a few bytes and the workers read the same pages.",
+        copy,
+        duration(extra),
+        shared,
+        Text.size(bytes),
+        Text.size(bytes * 1e9 / extra),
+        shared);
+  }
+
   private static String ratio(double r) {
     return String.format(Locale.ROOT, "%.2fx", r);
   }

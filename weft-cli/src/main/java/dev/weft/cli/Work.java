@@ -112,6 +112,9 @@ final class Work implements java.io.Serializable {
   /** The strategies in the order the table shows them; {@code sequential} first, the baseline. */
   List<Strategy<List<Integer>, List<Long>>> strategies() {
     int cores = Runtime.getRuntime().availableProcessors();
+    // A shipped task must not drag this object along: it captures the calibrated count only.
+    dev.weft.TaskFunction<Integer, Long> task = shippable(rounds);
+    ProcessPools.WarmUp warm = (pool, workers) -> ProcessPools.mapEach(pool, workers, task, i -> i);
     return List.of(
         Strategy.of("sequential", "a plain for loop on the calling thread", this::sequential),
         Strategy.of(
@@ -131,7 +134,22 @@ final class Work implements java.io.Serializable {
             () -> {
               ExecutorService executor = Executors.newFixedThreadPool(cores);
               return Strategy.Run.of(in -> futurePerTask(executor, in), executor::close);
-            }));
+            }),
+        ProcessPools.perCore(
+            "pool-processes",
+            "weft worker processes, one per core (" + cores + "): map, tasks batched",
+            warm,
+            (pool, in) -> pool.map(task, in)),
+        ProcessPools.perCore(
+            "pool-processes-per-item",
+            "the same with withChunkSize(1): one batch, a round trip to a worker, per task",
+            warm,
+            (pool, in) -> pool.with(o -> o.withChunkSize(1)).map(task, in)));
+  }
+
+  /** One task as a function that captures only the number of rounds, a value. */
+  static dev.weft.TaskFunction<Integer, Long> shippable(int rounds) {
+    return index -> task(index, rounds);
   }
 
   private List<Long> sequential(List<Integer> inputs) {

@@ -22,7 +22,9 @@ class ShowdownCommandTest {
           "pool-kernel",
           "thread-per-task",
           "pool-io",
-          "parallel-stream");
+          "parallel-stream",
+          "pool-processes",
+          "pool-processes-per-item");
 
   /** What one run of the command printed and returned. */
   record Run(int exitCode, String out, String err) {
@@ -361,7 +363,13 @@ class ShowdownCommandTest {
   }
 
   private static final List<String> WORK =
-      List.of("sequential", "parallel-stream", "pool-cpu", "fixed-pool");
+      List.of(
+          "sequential",
+          "parallel-stream",
+          "pool-cpu",
+          "fixed-pool",
+          "pool-processes",
+          "pool-processes-per-item");
 
   @Test
   void theDefaultRunShowsSquaresThenWorkEachWithAVerdict() {
