@@ -176,4 +176,32 @@ class VerdictTest {
         .contains("Parallelism cannot pay here")
         .contains("Caution: the machine was busy (load average 7.0 on 2 cores)");
   }
+
+  @Test
+  void aProcessRowIsMeasuredByTheSameCostPerItem() {
+    // 1,000 items: the baseline took 10 ms, the row 100 ms on 2 workers: (2 x 100 - 10) / 1,000.
+    String text =
+        Verdict.processes(
+            "pool-processes", "shipping", 2, 1_000, "task", "sequential", 10_000_000, 100_000_000);
+
+    assertThat(text)
+        .isEqualTo(
+            "pool-processes (2 worker processes) is 10.00x slower than sequential: it spends about"
+                + " 190.0 µs of core time per task beyond it, 19 times the work, on shipping.");
+  }
+
+  @Test
+  void theCopyRowIsComparedWithTheSharedOneAsAThroughput() {
+    String slower =
+        Verdict.copy(
+            "processes-copy", 2_100_000_000L, "processes-shared", 100_000_000, 1_000_000_000);
+    String notSlower =
+        Verdict.copy("processes-copy", 90_000_000, "processes-shared", 100_000_000, 8_000_000);
+
+    assertThat(slower)
+        .startsWith("processes-copy took 2.0 s more than processes-shared")
+        .contains("the 1,000.0 MB array")
+        .contains("at about 500.0 MB/s");
+    assertThat(notSlower).contains("was not slower than processes-shared");
+  }
 }
