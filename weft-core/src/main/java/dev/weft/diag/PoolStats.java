@@ -60,4 +60,14 @@ public record PoolStats(String engine, int parallelism, List<WorkerStats> worker
   public Duration waitingForInput() {
     return workers.stream().map(WorkerStats::waitingForInput).reduce(Duration.ZERO, Duration::plus);
   }
+
+  /**
+   * Time the workers' side of the pool spent serializing, summed over all workers: zero on the
+   * in-JVM engines.
+   *
+   * @return the total
+   */
+  public Duration serializing() {
+    return workers.stream().map(WorkerStats::serializing).reduce(Duration.ZERO, Duration::plus);
+  }
 }

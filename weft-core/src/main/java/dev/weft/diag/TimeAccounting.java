@@ -57,6 +57,7 @@ public final class TimeAccounting implements Recorder {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong working = new AtomicLong();
     private final AtomicLong idle = new AtomicLong();
+    private final AtomicLong serializing = new AtomicLong();
 
     Account(String name) {
       this.name = name;
@@ -77,6 +78,11 @@ public final class TimeAccounting implements Recorder {
       idle.addAndGet(endNanos - startNanos);
     }
 
+    @Override
+    public void serialization(long startNanos, long endNanos) {
+      serializing.addAndGet(endNanos - startNanos);
+    }
+
     WorkerStats snapshot() {
       return new WorkerStats(
           name,
@@ -84,7 +90,8 @@ public final class TimeAccounting implements Recorder {
           tasks.get(),
           failed.get(),
           Duration.ofNanos(working.get()),
-          Duration.ofNanos(idle.get()));
+          Duration.ofNanos(idle.get()),
+          Duration.ofNanos(serializing.get()));
     }
   }
 }

@@ -12,6 +12,9 @@ import java.time.Duration;
  * @param failed tasks that failed
  * @param working time spent running tasks
  * @param waitingForInput time spent waiting for work
+ * @param serializing time spent serializing and deserializing tasks, inputs and results (by the
+ *     pool's side of an engine that ships work to other processes; zero on the in-JVM engines,
+ *     which serialize nothing)
  */
 public record WorkerStats(
     String name,
@@ -19,7 +22,8 @@ public record WorkerStats(
     long tasks,
     long failed,
     Duration working,
-    Duration waitingForInput) {
+    Duration waitingForInput,
+    Duration serializing) {
 
   /**
    * The share of accounted time spent working, from 0 to 1.

@@ -96,6 +96,16 @@ class ProcessPoolBasicsTest {
     try (Pool p = Pool.on(ProcessEngine.create(2))) {
       p.map(x -> x, range(1_000));
       assertThat(p.stats().tasks()).isEqualTo(1_000);
+      // The parent's serializing of batches and results is accounted per worker.
+      assertThat(p.stats().workers()).anySatisfy(w -> assertThat(w.serializing()).isPositive());
+    }
+  }
+
+  @Test
+  void inJvmWorkersSerializeNothing() throws Exception {
+    try (Pool p = Pool.cpu(2)) {
+      p.map(x -> x, range(1_000));
+      assertThat(p.stats().workers()).allSatisfy(w -> assertThat(w.serializing()).isZero());
     }
   }
 
