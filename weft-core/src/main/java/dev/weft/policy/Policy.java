@@ -51,8 +51,8 @@ import java.util.Objects;
  * work), policies are values where that means the same thing: a {@link Retry} and a {@link Timeout}
  * ship as they are (a retry's rule from {@link Retry#retryIf} and its listener must then be
  * serializable too), and a {@link Limiter} becomes a limiter of the same bound in each worker
- * process. A {@link RateLimiter} is shared state by nature and is refused when the call starts,
- * naming it: see its documentation.
+ * process. A {@link RateLimiter} stays one bucket for all the workers: its state moves into shared
+ * memory, which every worker's copy updates (see its documentation).
  */
 public abstract sealed class Policy implements java.io.Serializable
     permits Retry, Timeout, RateLimiter, Limiter, ComposedPolicy {

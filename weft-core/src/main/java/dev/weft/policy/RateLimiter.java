@@ -1,6 +1,8 @@
 package dev.weft.policy;
 
 import dev.weft.TaskCallable;
+import dev.weft.shm.LongView;
+import dev.weft.shm.SharedMemory;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
@@ -43,13 +45,18 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RateLimiter extends Policy {
   private static final long serialVersionUID = 1L;
   private static final long NONE = Long.MIN_VALUE;
+  private static final long MOVED = Long.MIN_VALUE + 1; // tat's value once it lives elsewhere
   private static final long MAX_SPAN_NANOS = Long.MAX_VALUE / 4;
 
   private final long intervalNanos;
   private final int burst;
   private final Duration maxWait; // null: wait as long as it takes
   private final TimeSource time;
-  private final AtomicLong tat;
+  private final transient AtomicLong tat;
+  // Once shipped to another process, the state lives in one shared long that every process's
+  // copy of the limiter updates with the same compare-and-set (see publish()).
+  private transient volatile LongView shared;
+  private transient String sharedName;
 
   private RateLimiter(long intervalNanos, int burst, Duration maxWait, TimeSource time) {
     // The clock arithmetic compares differences of nanoTime values, so the bucket's span must stay
@@ -214,14 +221,14 @@ public final class RateLimiter extends Policy {
   private long reserve(long now, long maxWaitNanos) {
     long tolerance = tolerance();
     while (true) {
-      long current = tat.get();
+      long current = tatGet();
       long earliest = current - tolerance;
       long grant = earliest - now > 0 ? earliest : now;
       if (grant - now > maxWaitNanos) {
         return NONE;
       }
       long next = (current - now > 0 ? current : now) + intervalNanos;
-      if (tat.compareAndSet(current, next)) {
+      if (tatCas(current, next)) {
         return grant;
       }
     }
@@ -251,7 +258,34 @@ public final class RateLimiter extends Policy {
    */
   private void release(long grant) {
     long reservedTat = grant + tolerance() + intervalNanos;
-    tat.compareAndSet(reservedTat, reservedTat - intervalNanos);
+    tatCas(reservedTat, reservedTat - intervalNanos);
+  }
+
+  /** The bucket's state, in this JVM or, once the limiter was shipped, in shared memory. */
+  private long tatGet() {
+    LongView s = shared;
+    if (s != null) {
+      return s.getVolatile(0);
+    }
+    long t = tat.get();
+    return t != MOVED ? t : movedView().getVolatile(0);
+  }
+
+  private boolean tatCas(long expected, long value) {
+    LongView s = shared;
+    if (s != null) {
+      return s.compareAndSet(0, expected, value);
+    }
+    // Fails once the state has moved (nobody expects MOVED): the caller reads it again, there.
+    return tat.compareAndSet(expected, value);
+  }
+
+  private LongView movedView() {
+    LongView s;
+    while ((s = shared) == null) {
+      Thread.onSpinWait(); // publish() sets it right after moving the state
+    }
+    return s;
   }
 
   @Override
@@ -280,16 +314,112 @@ public final class RateLimiter extends Policy {
   }
 
   /**
-   * A rate limiter is one bucket shared by every thread that uses it; a copy in each worker process
-   * would let n workers go n times as fast, a silent wrong answer. So it refuses to be serialized
-   * (and a pool whose engine ships work refuses a task that captures one, naming it).
+   * Shipped to worker processes (a wrapped task given to {@code Pool.processes}), a rate limiter
+   * stays one bucket: its state moves into a shared-memory segment, and every process's copy takes
+   * its permits with a compare-and-set on that one long, as the threads of one JVM do on theirs. So
+   * n workers share one rate, not n. This needs {@link TimeSource#system()}, whose {@code nanoTime}
+   * is the machine's monotonic clock, the same in every process; a limiter on another time source
+   * refuses to be shipped. The segment lives while this JVM does (it is closed when the JVM exits)
+   * and is reclaimed by the next pool's start if the JVM crashed.
    */
-  private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
-    throw new java.io.NotSerializableException(
-        getClass().getName() + " (one rate shared by all threads of this JVM; not shippable)");
+  private Object writeReplace() throws java.io.ObjectStreamException {
+    if (time != TimeSource.system()) {
+      throw new java.io.NotSerializableException(
+          "a RateLimiter on a custom TimeSource ("
+              + time
+              + ") cannot be shared with other"
+              + " processes, whose clocks it cannot reach");
+    }
+    try {
+      return new Shipped(intervalNanos, burst, maxWait, publish());
+    } catch (java.io.IOException e) {
+      throw new java.io.InvalidObjectException(
+          "cannot share the rate limiter with worker processes: " + e.getMessage());
+    }
   }
 
-  private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
-    throw new java.io.InvalidObjectException("a RateLimiter is not serializable");
+  /** Moves the state into a shared segment, once; returns the segment's name. */
+  private synchronized String publish() throws java.io.IOException {
+    if (sharedName != null) {
+      return sharedName;
+    }
+    String name = "rate-" + ProcessHandle.current().pid() + "-" + SHARED_IDS.incrementAndGet();
+    SharedMemory segment = SharedMemory.create(name, Long.BYTES);
+    LongView view = segment.longs();
+    view.setVolatile(0, tat.getAndSet(MOVED)); // later CASes on tat fail and read the view
+    shared = view;
+    sharedName = name;
+    Held.keep(name, segment);
+    return name;
+  }
+
+  private static final java.util.concurrent.atomic.AtomicLong SHARED_IDS =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  private RateLimiter(long intervalNanos, int burst, Duration maxWait, String sharedName)
+      throws java.io.IOException {
+    this.intervalNanos = intervalNanos;
+    this.burst = burst;
+    this.maxWait = maxWait;
+    this.time = TimeSource.system();
+    this.tat = new AtomicLong(MOVED);
+    this.shared = Held.attach(sharedName).longs();
+    this.sharedName = sharedName;
+  }
+
+  /** The serial form: the configuration and the name of the shared state. */
+  private record Shipped(long intervalNanos, int burst, Duration maxWait, String sharedName)
+      implements java.io.Serializable {
+    private Object readResolve() throws java.io.ObjectStreamException {
+      try {
+        return new RateLimiter(intervalNanos, burst, maxWait, sharedName);
+      } catch (java.io.IOException e) {
+        throw new java.io.InvalidObjectException(
+            "the shared rate limiter "
+                + sharedName
+                + " is gone (the process that created it has ended): "
+                + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * The shared segments of this process's rate limiters, one reference each however often a limiter
+   * is shipped or received (a worker receives it with every call's function), closed when the JVM
+   * exits.
+   */
+  private static final class Held {
+    private static final java.util.Map<String, SharedMemory> SEGMENTS =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    static {
+      Runtime.getRuntime()
+          .addShutdownHook(
+              Thread.ofPlatform()
+                  .unstarted(() -> {
+                    for (SharedMemory m : SEGMENTS.values()) {
+                      try {
+                        m.close();
+                      } catch (java.io.IOException | RuntimeException ignored) {
+                        // Exiting: a segment left here is reclaimed by the next pool's start.
+                      }
+                    }
+                  }));
+    }
+
+    static void keep(String name, SharedMemory segment) {
+      SEGMENTS.put(name, segment);
+    }
+
+    static SharedMemory attach(String name) throws java.io.IOException {
+      synchronized (SEGMENTS) {
+        SharedMemory m = SEGMENTS.get(name);
+        if (m == null) {
+          m = SharedMemory.attach(name);
+          SEGMENTS.put(name, m);
+        }
+        return m;
+      }
+    }
   }
 }

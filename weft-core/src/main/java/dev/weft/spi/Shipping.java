@@ -114,11 +114,6 @@ public final class Shipping {
         || java.util.concurrent.Future.class.isAssignableFrom(c)) {
       return "a thread, executor or future of this JVM, which a worker process cannot use";
     }
-    if (name.equals("dev.weft.policy.RateLimiter")) {
-      return "a rate limiter: one bucket shared by this JVM's threads, and a copy in each worker"
-          + " process would multiply the rate. Limit the rate in this JVM (feed the pool from a"
-          + " rate-limited iterator), or create a limiter per worker in a worker initializer";
-    }
     if (name.equals("dev.weft.Pool")
         || name.equals("dev.weft.channel.Channel")
         || name.equals("dev.weft.scope.Scope")) {

@@ -109,6 +109,25 @@ class ProcessPoolBasicsTest {
     }
   }
 
+  @Test
+  void aRateLimiterIsOneBucketForAllTheWorkers() throws Exception {
+    // One permit per 1,000 s and a burst of 10: nothing refills during the test, so exactly ten
+    // tryAcquire calls succeed in all, whichever process makes them (each worker's own bucket
+    // would give ten each).
+    dev.weft.policy.RateLimiter limiter =
+        dev.weft.policy.RateLimiter.perSecond(0.001).withBurst(10);
+    List<long[]> calls =
+        pool.with(o -> o.withChunkSize(1))
+            .map(
+                x -> new long[] {ProcessHandle.current().pid(), limiter.tryAcquire() ? 1 : 0},
+                range(40));
+    assertThat(calls.stream().mapToLong(c -> c[1]).sum()).isEqualTo(10);
+    assertThat(calls.stream().map(c -> c[0]).distinct().count())
+        .as("worker processes that took part")
+        .isEqualTo(2);
+    assertThat(limiter.tryAcquire()).as("this JVM shares the same bucket").isFalse();
+  }
+
   record Point(int x, int y) implements java.io.Serializable {}
 
   @Test
