@@ -435,17 +435,27 @@ public abstract class RemotePoolConformance {
     // work). The target batch time is explicit because an engine that ships work sizes its
     // batches from a hand-off of tens of microseconds, which rightly puts several 1 ms tasks in
     // a batch; PoolConformance checks the automatic size of in-JVM engines.
-    CountingIterator input = CountingIterator.infinite();
     int parallelism = 2;
-    try (Pool pool = newPool(parallelism);
-        Results<Integer> results =
-            pool.with(o -> o.withTargetBatchTime(Duration.ofMillis(1)))
-                .imapUnordered(
-                    x -> {
-                      Thread.sleep(1);
-                      return x;
-                    },
-                    input)) {
+    try (Pool pool = newPool(parallelism)) {
+      assertReadAheadIsAFewTasksPerWorker(
+          pool.with(o -> o.withTargetBatchTime(Duration.ofMillis(1))), parallelism);
+    }
+  }
+
+  /**
+   * Feeds 1 ms tasks from an endless input to a consumer slower than the workers and checks that
+   * the call reads at most a few tasks per worker ahead of what was consumed.
+   */
+  static void assertReadAheadIsAFewTasksPerWorker(dev.weft.Mapper mapper, int parallelism)
+      throws Exception {
+    CountingIterator input = CountingIterator.infinite();
+    try (Results<Integer> results =
+        mapper.imapUnordered(
+            x -> {
+              Thread.sleep(1);
+              return x;
+            },
+            input)) {
       Iterator<Integer> it = results.iterator();
       for (int consumed = 1; consumed <= 30; consumed++) {
         it.next();
